@@ -1,0 +1,49 @@
+"""Dependency aliases used in route signatures, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import Engine
+from starlette.templating import Jinja2Templates
+
+from app.catalog import Catalog
+from app.i18n import LANGUAGES, current_language
+from app.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings this app was built with."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The catalogue loaded at start-up."""
+    return request.app.state.catalog  # type: ignore[no-any-return]
+
+
+def get_engine(request: Request) -> Engine:
+    """The database engine."""
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    """The Jinja templates."""
+    return request.app.state.templates  # type: ignore[no-any-return]
+
+
+async def get_lang(lang: str) -> str:
+    """The language from the URL prefix; any other prefix is a page that does not exist."""
+    # async on purpose: a ContextVar set in a sync dependency would not reach the endpoint.
+    if lang not in LANGUAGES:
+        raise HTTPException(status_code=404)
+    current_language.set(lang)
+    return lang
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+LangDep = Annotated[str, Depends(get_lang)]

@@ -1,0 +1,92 @@
+"""Languages, translation catalogues, the current language and Accept-Language negotiation."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel.support import Translations
+
+# The site's languages; the first is the default. Adding one = a catalogue + descriptions.
+LANGUAGES = ("nl", "en", "th")
+DEFAULT_LANGUAGE = LANGUAGES[0]
+# Each language named in itself, so a reader finds her own in any page's switcher.
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "th": "ไทย"}
+DOMAIN = "messages"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# An Accept-Language header longer than this is cut before parsing; browsers send < 200 bytes.
+MAX_ACCEPT_LANGUAGE = 512
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+_catalogues: dict[str, Translations] = {}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; pass it to ngettext later."""
+    return singular, plural
+
+
+def load_translations(locales_dir: Path = LOCALES_DIR) -> None:
+    """Load the compiled catalogue of every language; fail loudly when one is missing."""
+    for lang in LANGUAGES:
+        mo = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if not mo.is_file():
+            # Babel would quietly fall back to untranslated text; we would rather not start.
+            raise RuntimeError(f"{mo} is missing: run `make i18n-compile`")
+        with mo.open("rb") as fh:
+            _catalogues[lang] = Translations(fh, domain=DOMAIN)
+
+
+def _translations() -> Translations:
+    return _catalogues[current_language.get()]
+
+
+def gettext(message: str) -> str:
+    """Translate into the current language."""
+    return _translations().ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate with a plural form chosen by `n`."""
+    return _translations().ungettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a message whose meaning depends on `context`."""
+    return _translations().upgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Translate with context and plural form."""
+    return _translations().unpgettext(context, singular, plural, n)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick the site language the browser prefers most; the default when none matches."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for item in accept_language[:MAX_ACCEPT_LANGUAGE].split(","):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().split("-")[0].lower()
+        if primary not in LANGUAGES:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+                if not 0.0 <= q <= 1.0:  # also false for NaN
+                    q = 0.0
+        # Strictly greater: on a tie the earlier entry, the browser's own preference, wins.
+        if q > best_q:
+            best, best_q = primary, q
+    return best

@@ -1,0 +1,124 @@
+"""The application factory: settings, catalogue, translations, database, routes, error pages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from datetime import date
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from app import db, i18n, saved_results
+from app.catalog import load_catalog
+from app.routes import api, check, health, pages, results
+from app.security import SiteMiddleware
+from app.settings import Settings
+from app.templating import build_templates, load_static
+
+log = logging.getLogger("verder")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI app; tests pass their own settings."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A bad catalogue or a missing translation stops start-up here, with a clear message.
+        app.state.settings = settings
+        app.state.catalog = load_catalog(settings.data_dir)
+        i18n.load_translations()
+        static_urls, app.state.static_files = load_static()
+        app.state.templates = build_templates(
+            static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
+        )
+        app.state.secret = settings.secret_key.encode() or secrets.token_bytes(32)
+        app.state.engine = db.make_engine(settings.database_url)
+        try:
+            db.init_db(app.state.engine)
+        except Exception as exc:  # the site must work without its database; saving says so
+            log.warning("database not ready at start-up: %s", type(exc).__name__)
+        purge = asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds))
+        try:
+            yield
+        finally:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Verder API",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        # /th/r/ must be the same 404 as any unknown token, not a redirect to somewhere else.
+        redirect_slashes=False,
+    )
+    app.add_middleware(
+        SiteMiddleware,
+        hsts_max_age=settings.hsts_max_age,
+        max_body_bytes=settings.max_body_bytes,
+        server_error=_server_error,
+    )
+    # API and health first: the pages' /{lang} pattern would otherwise catch /healthz.
+    for module in (health, api, pages, check, results):
+        app.include_router(module.router)
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    return app
+
+
+async def _purge_forever(app: FastAPI, interval: int) -> None:
+    """Remove expired results at start-up and then every `interval` seconds, unasked."""
+    while True:
+        try:
+            removed = await run_in_threadpool(
+                saved_results.delete_expired, engine=app.state.engine, today=date.today()
+            )
+            if removed:
+                log.info("purged %d expired results", removed)
+        except Exception as exc:  # a purge that fails now is tried again next round
+            log.warning("purge failed: %s", type(exc).__name__)
+        await asyncio.sleep(interval)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Every 4xx as a page in the visitor's language, or as JSON for the API."""
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    stale = exc.detail == "stale_form"
+    return pages.error_page(request, exc.status_code, stale_form=stale, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    """422 that names the field; an HTML page for the few non-API parameters."""
+    if _is_api(request):
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+    return pages.error_page(request, 422)
+
+
+def _server_error(request: Request) -> Response:
+    """A calm 500 page or JSON error; the log gets the exception's type name only."""
+    if _is_api(request):
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+    return pages.error_page(request, 500)
+
+
+app = create_app()

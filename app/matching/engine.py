@@ -1,0 +1,178 @@
+"""Turn answers into a profile and an ordered list of support options with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.matching.rules import DANGER_NOW_CODE, decide_profile
+from app.matching.types import (
+    NEEDS,
+    Answers,
+    MatchCatalogue,
+    MatchResult,
+    Option,
+    Provider,
+    Reason,
+)
+
+# A need is well served when this many options on the page cover it.
+OPTIONS_PER_NEED = 2
+HUB_KINDS = frozenset({"exit_programme", "pmw"})
+
+
+def person_groups(answers: Answers) -> tuple[str, ...]:
+    """The catalogue groups the answers place her in, for preferring specialised help."""
+    groups = []
+    if answers.gender == "man":
+        groups.append("men")
+    if answers.gender == "trans_nonbinary":
+        groups.append("trans")
+    if "th" in answers.languages:
+        groups.append("thai")
+    if "escort" in answers.work_setting:
+        groups.append("escort")
+    if "unlicensed" in answers.work_setting:
+        groups.append("unlicensed")
+    if answers.age_group == "under_18":
+        groups.append("minors")
+    if answers.residence == "no_permit":
+        groups.append("no_permit")
+    return tuple(groups)
+
+
+def effective_needs(answers: Answers) -> tuple[str, ...]:
+    """Her chosen needs plus those her other answers point to, in the contract's order."""
+    needs = set(answers.needs)
+    if answers.debts_level in ("problematic", "manageable"):
+        needs.add("debts")
+    if answers.housing_situation in ("no_stable_home", "lives_at_work"):
+        needs.add("housing")
+    if answers.other_income == "none":
+        needs.add("income")
+    if answers.residence == "no_permit":
+        needs.add("legal")
+    if answers.signals or answers.danger_now == "yes" or answers.age_group == "under_18":
+        needs.add("safety")
+    return tuple(n for n in NEEDS if n in needs)
+
+
+def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
+    """Decide the profile and choose the options, each with the needs it covers and why."""
+    profile, reasons = decide_profile(answers)
+    urgent = answers.danger_now == "yes"
+    if urgent:
+        reasons = (Reason(DANGER_NOW_CODE), *reasons)
+    region = catalogue.municipality_region.get(answers.municipality or "")
+    needs = effective_needs(answers)
+    groups = person_groups(answers)
+    picker = _Picker(
+        region=region, needs=needs, groups=frozenset(groups), languages=answers.languages
+    )
+    relevant = [p for p in catalogue.providers if profile in p.profiles and picker.reachable(p)]
+
+    if urgent or profile == "exploitation":
+        for p in relevant:
+            if p.emergency:
+                picker.add(p, "urgent", Reason("emergency"))
+    if profile == "exploitation":
+        # Trafficking help: specialised providers that work on safety, hers first.
+        trafficking = (q for q in relevant if q.kind == "specialised" and "safety" in q.needs)
+        for p in picker.ranked(trafficking):
+            picker.add(p, "start_here", Reason("exploitation_help"))
+    for p in relevant:
+        if p.kind in HUB_KINDS and not p.national:
+            picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
+
+    gaps = []
+    for need in needs:
+        serving = [p for p in relevant if need in p.needs and not p.emergency and picker.for_her(p)]
+        regional = [p for p in serving if not p.national]
+        if region is not None and not regional:
+            gaps.append(need)
+        covered = sum(1 for p in serving if p.id in picker.chosen)
+        for p in picker.ranked(regional) + picker.ranked(p for p in serving if p.national):
+            if covered >= OPTIONS_PER_NEED:
+                break
+            if picker.add(p, "need", Reason("serves_need", (("need", need),))):
+                covered += 1
+
+    for p in relevant:
+        if p.kind == "national_line" and not p.emergency and picker.useful_nationally(p):
+            picker.add(p, "national", Reason("national_line"))
+
+    return MatchResult(
+        profile=profile,
+        urgent=urgent,
+        reasons=reasons,
+        region_id=region,
+        needs=needs,
+        groups=groups,
+        options=tuple(picker.options),
+        gaps=tuple(gaps),
+    )
+
+
+class _Picker:
+    """Collects options once each, in order, with the reasons common to every section."""
+
+    def __init__(
+        self,
+        *,
+        region: str | None,
+        needs: tuple[str, ...],
+        groups: frozenset[str],
+        languages: frozenset[str],
+    ) -> None:
+        self.region = region
+        self.needs = needs
+        self.groups = groups
+        self.languages = languages
+        self.options: list[Option] = []
+        self.chosen: set[str] = set()
+
+    def reachable(self, p: Provider) -> bool:
+        """National, or serving her region."""
+        return p.national or (self.region is not None and self.region in p.regions)
+
+    def for_her(self, p: Provider) -> bool:
+        """Hubs serve everyone; another provider that lists groups is made for those groups."""
+        return p.kind in HUB_KINDS or not p.groups or bool(p.groups & self.groups)
+
+    def useful_nationally(self, p: Provider) -> bool:
+        """A national line is worth listing when it is for her and serves a need or group."""
+        if not self.for_her(p):
+            return False
+        if not self.needs and not self.groups:
+            return True
+        return bool(p.needs.intersection(self.needs) or p.groups & self.groups)
+
+    def ranked(self, providers: Iterable[Provider]) -> list[Provider]:
+        """Regional first, then her groups, then her languages; ties keep catalogue order."""
+        return sorted(
+            providers,
+            key=lambda p: (
+                p.national,
+                -len(p.groups & self.groups),
+                -len(p.languages & self.languages),
+            ),
+        )
+
+    def add(self, p: Provider, section: str, first: Reason) -> bool:
+        """Add `p` unless it is already on the page; return whether it was added."""
+        if p.id in self.chosen:
+            return False
+        self.chosen.add(p.id)
+        reasons = [first]
+        if p.national:
+            reasons.append(Reason("national"))
+        else:
+            reasons.append(Reason("in_region", (("region", self.region or ""),)))
+        reasons += [Reason("group", (("group", g),)) for g in sorted(p.groups & self.groups)]
+        reasons += [
+            Reason("language", (("language", lang),))
+            for lang in sorted(p.languages & self.languages)
+            if lang not in ("nl", "other")  # Dutch is a given; "other" names nothing
+        ]
+        covers = tuple(n for n in self.needs if n in p.needs)
+        self.options.append(Option(p.id, section, covers, tuple(reasons)))
+        return True

@@ -1,0 +1,122 @@
+"""Put a match result into words in the current language, for the pages and the API alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import texts
+from app.catalog import Catalog, ProviderRecord
+from app.i18n import current_language, gettext, ngettext
+from app.matching.types import MatchResult, Option, Reason
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonView:
+    """One reason for the profile, as code and sentence."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """One option card: the provider, which of her needs it covers and why it is there."""
+
+    provider: ProviderRecord
+    section: str
+    covers: tuple[str, ...]
+    covers_text: tuple[str, ...]
+    why: tuple[str, ...]
+    description: str
+    hours: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """Everything a result page shows, translated."""
+
+    result: MatchResult
+    profile_title: str
+    profile_text: str
+    reasons: tuple[ReasonView, ...]
+    region_name: str | None
+    needs: tuple[tuple[str, str], ...]
+    sections: tuple[tuple[str, str, tuple[OptionView, ...]], ...]
+    gaps: tuple[str, ...]
+
+    def options(self) -> tuple[OptionView, ...]:
+        """All options in page order."""
+        return tuple(o for _, _, opts in self.sections for o in opts)
+
+
+def reason_text(reason: Reason) -> str:
+    """The sentence for one profile reason."""
+    if reason.code == "many_needs":
+        n = int(reason.param("count"))
+        return ngettext(*texts.MANY_NEEDS_TEXT, n) % {"num": n}
+    return gettext(texts.REASON_TEXTS[reason.code])
+
+
+def need_short(need: str) -> str:
+    """A need's short name."""
+    return gettext(texts.NEED_SHORT[need])
+
+
+def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
+    """The sentences that say why an option was chosen, from its reason codes."""
+    sentences = []
+    for reason in option.reasons:
+        if reason.code == "serves_need" or reason.code == "in_region":
+            continue  # said once below, from `covers` and the region name
+        if reason.code == "group":
+            sentences.append(gettext(texts.GROUP_TEXTS[reason.param("group")]))
+        elif reason.code == "language":
+            label = gettext(texts.SPOKEN_LANGUAGE_LABELS[reason.param("language")])
+            sentences.append(gettext(texts.LANGUAGE_TEXT) % {"language": label})
+        else:
+            sentences.append(gettext(texts.OPTION_REASON_TEXTS[reason.code]))
+    if option.covers:
+        needs = ", ".join(need_short(n) for n in option.covers)
+        sentences.insert(1 if sentences else 0, gettext(texts.SERVES_NEED_TEXT) % {"needs": needs})
+    if region_name and any(r.code == "in_region" for r in option.reasons):
+        sentences.append(gettext(texts.IN_REGION_TEXT) % {"region": region_name})
+    return tuple(sentences)
+
+
+def present(result: MatchResult, catalog: Catalog) -> ResultView:
+    """Translate a match result for the current language."""
+    lang = current_language.get()
+    region = catalog.regions.get(result.region_id or "")
+    region_name = region.name.get(lang) if region else None
+    sections = []
+    for name in ("urgent", "start_here", "need", "national"):
+        options = tuple(
+            _option_view(o, catalog.providers[o.provider_id], region_name, lang)
+            for o in result.section(name)
+        )
+        if options:
+            sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
+    return ResultView(
+        result=result,
+        profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
+        profile_text=gettext(texts.PROFILE_TEXTS[result.profile]),
+        reasons=tuple(ReasonView(r.code, reason_text(r)) for r in result.reasons),
+        region_name=region_name,
+        needs=tuple((n, gettext(texts.NEED_LABELS[n])) for n in result.needs),
+        sections=tuple(sections),
+        gaps=tuple(gettext(texts.GAP_TEXT) % {"need": need_short(n)} for n in result.gaps),
+    )
+
+
+def _option_view(
+    option: Option, provider: ProviderRecord, region_name: str | None, lang: str
+) -> OptionView:
+    return OptionView(
+        provider=provider,
+        section=option.section,
+        covers=option.covers,
+        covers_text=tuple(need_short(n) for n in option.covers),
+        why=option_why(option, region_name),
+        description=provider.description.get(lang),
+        hours=provider.contact.hours.get(lang) if provider.contact.hours else None,
+    )

@@ -1,0 +1,1 @@
+"""One router module per page area; create_app() includes them all."""

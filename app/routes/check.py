@@ -1,0 +1,110 @@
+"""The questionnaire (GET and step posts) and the result, rendered in the POST's response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from app import texts
+from app.answers import Checked, check_answers
+from app.catalog import Catalog
+from app.deps import CatalogDep, LangDep, TemplatesDep
+from app.forms import read_form, single
+from app.matching import engine as matching_engine
+from app.presenter import present
+from app.security import form_token
+
+router = APIRouter(include_in_schema=False)
+STEP_NUMBERS = {str(s.number): s for s in texts.STEPS}
+
+
+@router.get("/{lang}/check")
+async def questionnaire(
+    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+) -> Response:
+    """The first step of the questionnaire, empty."""
+    return render_step(request, templates, catalog, Checked(), texts.STEPS[0].number)
+
+
+@router.post("/{lang}/check")
+async def submit(
+    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+) -> Response:
+    """Move between steps (`step` field), or show the result when there is no `step`."""
+    pairs = await read_form(request)
+    step = single(pairs, "step")
+    if step is not None and step not in STEP_NUMBERS:
+        raise HTTPException(status_code=422)
+    checked = check_answers(
+        pairs,
+        resolve_place=catalog.resolve_municipality,
+        allow_skip=True,
+        extra_fields=frozenset({"step"}),
+    )
+    if not checked.ok:
+        first = next((f for f in checked.errors if f in texts.STEP_OF), None)
+        number = texts.STEP_OF[first] if first else int(step or 1)
+        return render_step(request, templates, catalog, checked, number, status_code=422)
+    if step is not None:
+        return render_step(request, templates, catalog, checked, int(step))
+    return render_result(request, templates, catalog, checked)
+
+
+def render_step(
+    request: Request,
+    templates: Any,
+    catalog: Catalog,
+    checked: Checked,
+    number: int,
+    status_code: int = 200,
+) -> Response:
+    """One step of the form; answers of the other steps ride along as hidden fields."""
+    step = texts.STEPS[number - 1]
+    on_page = {q.id for q in step.questions}
+    hidden = [(k, v) for k, v in checked.pairs() if k not in on_page]
+    return templates.TemplateResponse(
+        request,
+        "pages/check/step.html",
+        {
+            "step": step,
+            "steps": texts.STEPS,
+            "values": checked.values,
+            "errors": checked.errors,
+            "hidden": hidden,
+            "carry": [*checked.pairs(), ("step", str(number))],
+            "provinces": catalog.provinces(),
+        },
+        status_code=status_code,
+    )
+
+
+def render_result(
+    request: Request,
+    templates: Any,
+    catalog: Catalog,
+    checked: Checked,
+    *,
+    saved: dict[str, Any] | None = None,
+    save_failed: bool = False,
+    status_code: int = 200,
+) -> Response:
+    """The result page: profile, reasons, urgent help, start here, options per need."""
+    result = matching_engine.match(checked.answers(), catalog.match_catalogue)
+    secret: bytes = request.app.state.secret
+    return templates.TemplateResponse(
+        request,
+        "pages/check/result.html",
+        {
+            "view": present(result, catalog),
+            "carry": checked.pairs(),
+            "answered": bool(checked.values),
+            "save_token": form_token(secret, "save"),
+            "delete_token": form_token(secret, "delete"),
+            "saved": saved,
+            "save_failed": save_failed,
+        },
+        status_code=status_code,
+    )

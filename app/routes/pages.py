@@ -1,0 +1,96 @@
+"""Content pages: the language choice at /, home, safety, privacy, about, and error pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from app import i18n
+from app.deps import CatalogDep, LangDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+
+# Status codes with a page of their own; anything else gets the general 4xx page.
+ERROR_PAGES = {400, 403, 404, 405, 413, 415, 422, 429, 500, 503}
+
+
+@router.get("/")
+async def root(request: Request) -> Response:
+    """Send the visitor to her language, chosen from Accept-Language (302, never 301)."""
+    lang = i18n.negotiate(request.headers.get("accept-language"))
+    return RedirectResponse(f"/{lang}/", status_code=302, headers={"Vary": "Accept-Language"})
+
+
+@router.get("/{lang}")
+async def language_root(lang: LangDep) -> Response:
+    """/nl without the slash: the home page of that language."""
+    return RedirectResponse(f"/{lang}/", status_code=302)
+
+
+@router.get("/{lang}/")
+async def home(
+    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+) -> Response:
+    """What the site does, how long it takes, what happens to answers, and urgent help."""
+    deleted = request.query_params.get("deleted") == "1"
+    emergency = [p for p in catalog.providers.values() if p.emergency]
+    return templates.TemplateResponse(
+        request, "pages/home.html", {"deleted": deleted, "emergency": emergency}
+    )
+
+
+@router.get("/{lang}/safety")
+async def safety(request: Request, lang: LangDep, templates: TemplatesDep) -> Response:
+    """Using this site safely."""
+    return templates.TemplateResponse(request, "pages/safety.html", {})
+
+
+@router.get("/{lang}/privacy")
+async def privacy(request: Request, lang: LangDep, templates: TemplatesDep) -> Response:
+    """What happens to answers and what is never kept."""
+    return templates.TemplateResponse(request, "pages/privacy.html", {})
+
+
+@router.get("/{lang}/about")
+async def about(
+    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+) -> Response:
+    """What the site is and where its data comes from."""
+    return templates.TemplateResponse(
+        request,
+        "pages/about.html",
+        {"provider_count": len(catalog.providers), "region_count": len(catalog.regions)},
+    )
+
+
+def error_page(
+    request: Request,
+    status: int,
+    *,
+    stale_form: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An error page in the visitor's language (from the URL prefix, else the default)."""
+    templates: Jinja2Templates = request.app.state.templates
+    shown = status if status in ERROR_PAGES else 400
+    return templates.TemplateResponse(
+        request,
+        "pages/error.html",
+        {"status": shown, "stale_form": stale_form},
+        status_code=status,
+        headers=headers,
+    )
+
+
+@router.get("/static/{name:path}")
+async def static(request: Request, name: str) -> Response:
+    """A fingerprinted asset from memory; its name changes with its content, so cache it long."""
+    asset = request.app.state.static_files.get(name)
+    if asset is None:
+        raise HTTPException(status_code=404)
+    return Response(
+        asset.body,
+        media_type=asset.media_type,
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )

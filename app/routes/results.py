@@ -1,0 +1,114 @@
+"""Saving a result (opt-in), the saved-result page, and deleting it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from app import saved_results
+from app.answers import check_answers
+from app.deps import CatalogDep, EngineDep, LangDep, SettingsDep, TemplatesDep
+from app.forms import read_form, single
+from app.i18n import LANGUAGES
+from app.routes.check import render_result
+from app.security import csrf_verdict
+
+router = APIRouter(include_in_schema=False)
+
+
+def _check_origin(request: Request, pairs: list[tuple[str, str]], purpose: str) -> None:
+    verdict = csrf_verdict(
+        request.headers,
+        single(pairs, "form_token"),
+        secret=request.app.state.secret,
+        purpose=purpose,
+    )
+    if verdict == "cross_site":
+        raise HTTPException(status_code=403)
+    if verdict == "stale":
+        raise HTTPException(status_code=400, detail="stale_form")
+
+
+@router.post("/{lang}/r")
+async def save(
+    request: Request,
+    lang: LangDep,
+    templates: TemplatesDep,
+    catalog: CatalogDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> Response:
+    """Store the posted answers under a new token and go to the saved result's page."""
+    pairs = await read_form(request)
+    _check_origin(request, pairs, "save")
+    checked = check_answers(
+        pairs,
+        resolve_place=catalog.resolve_municipality,
+        extra_fields=frozenset({"form_token"}),
+    )
+    if not checked.ok:
+        raise HTTPException(status_code=422)
+    try:
+        token, _ = await run_in_threadpool(
+            saved_results.create,
+            engine=engine,
+            answers=checked.values,
+            lang=lang,
+            today=date.today(),
+            days=settings.result_days,
+        )
+    except saved_results.StoreUnavailable:
+        # Say honestly that nothing was saved, and keep her result on the screen.
+        return render_result(
+            request, templates, catalog, checked, save_failed=True, status_code=503
+        )
+    return RedirectResponse(f"/{lang}/r/{token}", status_code=303)
+
+
+@router.get("/{lang}/r/{token}")
+async def show(
+    request: Request,
+    lang: LangDep,
+    token: str,
+    templates: TemplatesDep,
+    catalog: CatalogDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> Response:
+    """The saved result in this page's language, with its link, expiry and delete button."""
+    saved = await run_in_threadpool(
+        saved_results.get, engine=engine, token=token, today=date.today()
+    )
+    if saved is None:
+        raise HTTPException(status_code=404)
+    checked = check_answers(
+        [(k, v) for k, values in saved.answers.items() for v in values],
+        resolve_place=catalog.resolve_municipality,
+    )
+    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    info = {
+        "token": token,
+        "url": f"{base}/{lang}/r/{token}",
+        "expires_on": saved.expires_on,
+        "lang_used": saved.lang if saved.lang in LANGUAGES else None,
+        "links": [(code, f"/{code}/r/{token}") for code in LANGUAGES],
+    }
+    return render_result(request, templates, catalog, checked, saved=info)
+
+
+@router.post("/{lang}/r/{token}/delete")
+async def remove(
+    request: Request, lang: LangDep, token: str, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """Delete the saved result now, then confirm on the home page or leave the site."""
+    pairs = await read_form(request)
+    _check_origin(request, pairs, "delete")
+    await run_in_threadpool(saved_results.delete_one, engine=engine, token=token)
+    target = settings.exit_url if single(pairs, "then") == "leave" else f"/{lang}/?deleted=1"
+    return RedirectResponse(
+        target, status_code=303, headers={"Clear-Site-Data": '"cache", "storage"'}
+    )

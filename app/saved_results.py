@@ -1,0 +1,116 @@
+"""Save, read and delete results: encrypted with a key derived from the token, found by hash."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Engine, delete
+from sqlmodel import Session
+
+from app.models import SavedResult
+
+# 32 random bytes = 256 bits, written as 43 base64url characters.
+TOKEN_BYTES = 32
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_KEY_INFO = b"verder saved result v1"
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached or written; nothing was saved."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """A saved result as read back: the answers, the language she used and the expiry day."""
+
+    answers: dict[str, list[str]]
+    lang: str
+    expires_on: date
+
+
+def new_token() -> str:
+    """A fresh unguessable token from the operating system's CSPRNG."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(TOKEN_BYTES)).rstrip(b"=").decode()
+
+
+def token_hash(token: str) -> str:
+    """The row key: a hash of the token, so the database never holds the token itself."""
+    return hashlib.sha256(b"verder-row:" + token.encode()).hexdigest()
+
+
+def _key(token: str) -> bytes:
+    # The token has 256 bits of entropy, so HKDF without a salt is sufficient.
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_INFO).derive(
+        token.encode()
+    )
+
+
+def create(
+    *, engine: Engine, answers: dict[str, list[str]], lang: str, today: date, days: int
+) -> tuple[str, date]:
+    """Store the answers encrypted; return the token and the last day the link works."""
+    token = new_token()
+    expires_on = today + timedelta(days=days)
+    payload = json.dumps({"a": answers, "l": lang}, separators=(",", ":"), sort_keys=True)
+    nonce = secrets.token_bytes(12)
+    row_hash = token_hash(token)
+    ciphertext = AESGCM(_key(token)).encrypt(nonce, payload.encode(), row_hash.encode())
+    row = SavedResult(
+        token_hash=row_hash,
+        nonce=nonce,
+        ciphertext=ciphertext,
+        created_on=today,
+        expires_on=expires_on,
+    )
+    try:
+        with Session(engine) as session:
+            session.add(row)
+            session.commit()
+    except Exception as exc:  # any database failure means: not saved, say so
+        raise StoreUnavailable(type(exc).__name__) from exc
+    return token, expires_on
+
+
+def get(*, engine: Engine, token: str, today: date) -> Saved | None:
+    """The saved result for `token`; None for a malformed, unknown, expired or deleted token."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    row_hash = token_hash(token)
+    with Session(engine) as session:
+        row = session.get(SavedResult, row_hash)
+        if row is None or row.expires_on < today:
+            return None
+        nonce, ciphertext, expires_on = row.nonce, row.ciphertext, row.expires_on
+    try:
+        plain = AESGCM(_key(token)).decrypt(nonce, ciphertext, row_hash.encode())
+    except InvalidTag:
+        return None
+    data = json.loads(plain)
+    return Saved(answers=data["a"], lang=data["l"], expires_on=expires_on)
+
+
+def delete_one(*, engine: Engine, token: str) -> None:
+    """Delete the result for `token` now; unknown tokens are ignored."""
+    if not TOKEN_PATTERN.match(token):
+        return
+    with Session(engine) as session:
+        session.execute(delete(SavedResult).where(SavedResult.token_hash == token_hash(token)))
+        session.commit()
+
+
+def delete_expired(*, engine: Engine, today: date) -> int:
+    """Remove every result whose last day has passed; return how many went."""
+    with Session(engine) as session:
+        result = session.execute(delete(SavedResult).where(SavedResult.expires_on < today))
+        session.commit()
+        return int(result.rowcount or 0)

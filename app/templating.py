@@ -1,0 +1,88 @@
+"""The one Jinja environment: autoescape, strict undefined, gettext in the request's language."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from app import i18n, texts
+
+APP_DIR = Path(__file__).resolve().parent
+STATIC_DIR = APP_DIR / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A static asset held in memory under a name that changes with its content."""
+
+    body: bytes
+    media_type: str
+
+
+def load_static() -> tuple[dict[str, str], dict[str, StaticFile]]:
+    """Fingerprint every static file: logical name -> URL, and URL name -> file."""
+    types = {
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".ico": "image/x-icon",
+    }
+    urls: dict[str, str] = {}
+    files: dict[str, StaticFile] = {}
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if not path.is_file() or path.suffix not in types:
+            continue
+        body = path.read_bytes()
+        logical = path.relative_to(STATIC_DIR).as_posix()
+        digest = hashlib.sha256(body).hexdigest()[:10]
+        hashed = f"{logical.rsplit('.', 1)[0]}.{digest}{path.suffix}"
+        urls[logical] = f"/static/{hashed}"
+        files[hashed] = StaticFile(body, types[path.suffix])
+    return urls, files
+
+
+def build_templates(
+    *, static_urls: dict[str, str], exit_url: str, result_days: int
+) -> Jinja2Templates:
+    """Create the Environment once and wrap it for Starlette."""
+    env = Environment(
+        loader=FileSystemLoader(APP_DIR / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    # The callables read the language from a ContextVar on each call: never a shared locale.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
+    )
+    env.globals["static"] = lambda name: static_urls[name]
+    env.globals["exit_url"] = exit_url
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["result_days"] = result_days
+    env.globals["kind_labels"] = texts.KIND_LABELS
+    env.globals["error_titles"] = texts.ERROR_TITLES
+    env.globals["error_messages"] = texts.ERROR_MESSAGES
+    env.globals["questions"] = texts.QUESTIONS
+    # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
+    env.filters["long_date"] = lambda d: format_date(d, "long", locale=i18n.current_language.get())
+    return Jinja2Templates(env=env, context_processors=[page_context])
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """Variables every page needs: its language and the same page in the other languages."""
+    lang = i18n.current_language.get()
+    path = request.url.path
+    rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+    alternates = [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES]
+    return {"lang": lang, "alternates": alternates, "path": path}

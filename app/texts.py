@@ -1,0 +1,370 @@
+"""The words of the questionnaire and of the result: every msgid is marked, translated on use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.i18n import N_, Nn_
+
+# --- The questionnaire -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question: its contract id, the words shown, and the answers it offers."""
+
+    id: str
+    kind: str  # "one", "many" or "place"
+    label: str
+    why: str
+    options: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One page of the questionnaire."""
+
+    number: int
+    title: str
+    questions: tuple[Question, ...]
+
+
+NEED_LABELS = {
+    "housing": N_("A place to live that you can afford"),
+    "income": N_("Money to live on, or benefits"),
+    "work": N_("Other work with a fair income"),
+    "education": N_("A course or training"),
+    "debts": N_("Debts"),
+    "physical_health": N_("Your body and sexual health"),
+    "mental_health": N_("How you feel: stress, worries, bad memories"),
+    "addiction": N_("Alcohol, drugs or gambling"),
+    "safety": N_("Feeling safe"),
+    "legal": N_("Papers, residence, police or legal questions"),
+    "social_network": N_("Friends and people around you"),
+    "daily_life": N_("A new daily routine and getting used to a new life"),
+}
+
+# Short names for needs, used inside sentences ("Helps with: housing, debts").
+NEED_SHORT = {
+    "housing": N_("housing"),
+    "income": N_("income"),
+    "work": N_("work"),
+    "education": N_("training"),
+    "debts": N_("debts"),
+    "physical_health": N_("physical and sexual health"),
+    "mental_health": N_("how you feel"),
+    "addiction": N_("alcohol, drugs or gambling"),
+    "safety": N_("safety"),
+    "legal": N_("papers and legal questions"),
+    "social_network": N_("people around you"),
+    "daily_life": N_("daily life"),
+}
+
+SPOKEN_LANGUAGE_LABELS = {
+    "nl": N_("Dutch"),
+    "en": N_("English"),
+    "th": N_("Thai"),
+    "ro": N_("Romanian"),
+    "bg": N_("Bulgarian"),
+    "hu": N_("Hungarian"),
+    "es": N_("Spanish"),
+    "pl": N_("Polish"),
+    "pt": N_("Portuguese"),
+    "other": N_("Another language"),
+}
+
+SIGNAL_LABELS = {
+    "earnings_taken": N_("Someone else takes all or part of the money you earn."),
+    "not_free": N_("Someone else decides when, where, with whom or how much you work."),
+    "documents_held": N_("Someone keeps your passport, ID card or bank card."),
+    "debt_bondage": N_("You owe money to the person who arranged your travel, work or housing."),
+    "threatened": N_("Someone threatens or hurts you or your family."),
+    "cannot_stop": N_("Someone does not let you stop."),
+}
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        N_("About you"),
+        (
+            Question(
+                "municipality",
+                "place",
+                N_("Where do you live or work?"),
+                N_("We use this to show help in your region. You can also choose a town nearby."),
+            ),
+            Question(
+                "age_group",
+                "one",
+                N_("How old are you?"),
+                N_("Young people have a right to extra protection and special help."),
+                (("under_18", N_("Under 18")), ("18_plus", N_("18 or older"))),
+            ),
+            Question(
+                "gender",
+                "one",
+                N_("What is your gender?"),
+                N_("Some organisations have special help for men and for trans people."),
+                (
+                    ("woman", N_("Woman")),
+                    ("man", N_("Man")),
+                    ("trans_nonbinary", N_("Trans or non-binary")),
+                ),
+            ),
+            Question(
+                "languages",
+                "many",
+                N_("In which languages can you talk with a helper?"),
+                N_("We show first the help that speaks your language."),
+                tuple(SPOKEN_LANGUAGE_LABELS.items()),
+                N_("Tick all that apply."),
+            ),
+        ),
+    ),
+    Step(
+        2,
+        N_("Your work and your plans"),
+        (
+            Question(
+                "work_setting",
+                "many",
+                N_("Where do you work, or where did you work?"),
+                N_("Some help is made for a certain kind of work."),
+                (
+                    ("window", N_("Behind a window")),
+                    ("club_private_house", N_("In a club or private house")),
+                    ("escort", N_("As an escort")),
+                    ("home_independent", N_("From home, on my own")),
+                    ("online", N_("Online")),
+                    ("street", N_("On the street")),
+                    ("unlicensed", N_("Without a licence")),
+                    ("other", N_("Somewhere else")),
+                ),
+                N_("Tick all that apply."),
+            ),
+            Question(
+                "stage",
+                "one",
+                N_("How far are you with stopping?"),
+                N_("The right help depends on whether you are still thinking or have stopped."),
+                (
+                    ("thinking", N_("I am thinking about stopping")),
+                    ("want_to_stop", N_("I want to stop")),
+                    ("stopped", N_("I have stopped")),
+                    ("must_stop", N_("I must stop, for example because my workplace closed")),
+                ),
+            ),
+        ),
+    ),
+    Step(
+        3,
+        N_("Your situation"),
+        (
+            Question(
+                "needs",
+                "many",
+                N_("What would you like help with?"),
+                N_("We look for help with exactly these things."),
+                tuple(NEED_LABELS.items()),
+                N_("Tick all that apply."),
+            ),
+            Question(
+                "housing_situation",
+                "one",
+                N_("Where do you live now?"),
+                N_("A safe place to live often comes first."),
+                (
+                    ("own_home", N_("In my own home, or a home I rent")),
+                    ("lives_at_work", N_("Where I work")),
+                    ("no_stable_home", N_("I have no fixed place to live")),
+                    ("other", N_("Something else")),
+                ),
+            ),
+            Question(
+                "debts_level",
+                "one",
+                N_("Do you have debts?"),
+                N_("There is free help with debts, and it works better if you start early."),
+                (
+                    ("none", N_("No debts")),
+                    ("manageable", N_("Yes, but I can pay them")),
+                    ("problematic", N_("Yes, and they are a problem")),
+                    ("dont_know", N_("I don't know")),
+                ),
+            ),
+            Question(
+                "other_income",
+                "one",
+                N_("Do you have other income, apart from sex work?"),
+                N_("Without income, money to live on is the first thing to arrange."),
+                (
+                    ("yes", N_("Yes, enough to live on")),
+                    ("some", N_("Some, but not enough")),
+                    ("none", N_("No other income")),
+                ),
+            ),
+            Question(
+                "residence",
+                "one",
+                N_("Which papers do you have for living in the Netherlands?"),
+                N_(
+                    "Your rights and the help you can get depend on it. Help is there for everyone."
+                ),
+                (
+                    ("nl_eu", N_("Dutch or EU passport")),
+                    ("permit", N_("A residence permit")),
+                    ("no_permit", N_("No residence permit")),
+                ),
+            ),
+        ),
+    ),
+    Step(
+        4,
+        N_("Your safety"),
+        (
+            Question(
+                "signals",
+                "many",
+                N_("Does any of this happen to you?"),
+                N_("These things are not allowed. If they happen, you have the right to help."),
+                tuple(SIGNAL_LABELS.items()),
+                N_("Tick all that apply. Your answers are not stored."),
+            ),
+            Question(
+                "danger_now",
+                "one",
+                N_("Are you in danger right now?"),
+                N_("If you are, we show first who you can call straight away."),
+                (("yes", N_("Yes")), ("no", N_("No"))),
+            ),
+        ),
+    ),
+)
+
+QUESTIONS = {q.id: q for step in STEPS for q in step.questions}
+STEP_OF = {q.id: step.number for step in STEPS for q in step.questions}
+
+# --- The result ------------------------------------------------------------------------------
+
+PROFILE_TITLES = {
+    "autonomous": N_("You have practical questions"),
+    "complex": N_("Several things are going on at once"),
+    "exploitation": N_("Your safety comes first"),
+}
+PROFILE_TEXTS = {
+    "autonomous": N_(
+        "You can arrange a lot yourself. Good advice on a few practical questions can help. "
+        "The options below fit your answers."
+    ),
+    "complex": N_(
+        "You are dealing with several things at the same time. It helps to have one person "
+        "who helps you with all of them. An exit programme can do that, for free."
+    ),
+    "exploitation": N_(
+        "What you describe is not allowed. You have the right to help and protection, "
+        "also without papers. The help is free and confidential."
+    ),
+}
+
+REASON_TEXTS = {
+    "danger_now": N_("You said you are in danger right now."),
+    "under_18": N_(
+        "You said you are under 18. Paying someone under 18 for sex is a crime in the "
+        "Netherlands, and you have the right to protection."
+    ),
+    "signal_earnings_taken": N_("You said someone else takes money you earn."),
+    "signal_not_free": N_("You said someone else decides about your work."),
+    "signal_documents_held": N_("You said someone keeps your passport, ID card or bank card."),
+    "signal_debt_bondage": N_(
+        "You said you owe money to the person who arranged your travel, work or housing."
+    ),
+    "signal_threatened": N_("You said someone threatens or hurts you or your family."),
+    "signal_cannot_stop": N_("You said someone does not let you stop."),
+    "debts_problematic": N_("You said your debts are a problem."),
+    "no_stable_home": N_("You said you have no fixed place to live."),
+    "lives_at_work": N_("You said you live where you work."),
+    "need_mental_health": N_("You asked for help with how you feel."),
+    "need_addiction": N_("You asked for help with alcohol, drugs or gambling."),
+    "no_permit": N_("You said you have no residence permit."),
+    "no_income_after_stopping": N_(
+        "You said you have stopped or must stop, and have no other income."
+    ),
+    "practical_questions": N_(
+        "Nothing in your answers points to an urgent or complicated situation."
+    ),
+}
+# ngettext pair for the rule "three or more needs"; `count` is always 3 or more.
+MANY_NEEDS_TEXT = Nn_(
+    "You asked for help with %(num)s thing.",
+    "You asked for help with %(num)s things.",
+)
+
+GROUP_TEXTS = {
+    "men": N_("They have experience helping men."),
+    "trans": N_("They have experience helping trans people."),
+    "thai": N_("They have experience helping Thai people."),
+    "escort": N_("They know escort work."),
+    "unlicensed": N_("They also help people who work without a licence."),
+    "minors": N_("They help young people under 18."),
+    "no_permit": N_("They also help people without a residence permit."),
+}
+
+OPTION_REASON_TEXTS = {
+    "emergency": N_("Call or chat when you need help straight away."),
+    "exploitation_help": N_(
+        "They help people who are forced or pressured, and they know your rights."
+    ),
+    "regional_hub": N_(
+        "This is the exit programme in your region. They can help you with everything at once, "
+        "and find the other help with you."
+    ),
+    "national_line": N_("A national service that fits your answers."),
+    "national": N_("Available everywhere in the Netherlands."),
+}
+# Sentences with parameters.
+IN_REGION_TEXT = N_("In your region: %(region)s.")
+SERVES_NEED_TEXT = N_("Helps with: %(needs)s.")
+LANGUAGE_TEXT = N_("They speak %(language)s.")
+GAP_TEXT = N_(
+    "We found nothing in your region for: %(need)s. The national options can help, "
+    "and the exit programme can look for help with you."
+)
+
+SECTION_TITLES = {
+    "urgent": N_("Help right now"),
+    "start_here": N_("Start here"),
+    "need": N_("Help with what you need"),
+    "national": N_("Other national help"),
+}
+
+KIND_LABELS = {
+    "exit_programme": N_("Exit programme"),
+    "pmw": N_("Social work for sex workers"),
+    "national_line": N_("National service"),
+    "specialised": N_("Specialised help"),
+    "regular": N_("Local service"),
+}
+
+ERROR_TITLES = {
+    400: N_("We could not read this request"),
+    403: N_("This action is not allowed from here"),
+    404: N_("Page not found"),
+    405: N_("This page cannot be used like this"),
+    413: N_("Too much information was sent"),
+    415: N_("We could not read this request"),
+    422: N_("Some answers could not be used"),
+    429: N_("Too many tries"),
+    500: N_("Something went wrong on our side"),
+    503: N_("This does not work right now"),
+}
+
+# Error codes from app.answers, in words.
+ERROR_MESSAGES = {
+    "unknown_value": N_("Choose one of the answers shown, or skip this question."),
+    "repeated": N_("Choose only one answer here."),
+    "unknown_place": N_("We do not know this place. Choose a municipality from the list."),
+    "unknown_field": N_(
+        "The form contained something we did not expect. Please check your answers and try again."
+    ),
+}

@@ -1,0 +1,107 @@
+"""The saved-result store, on SQLite and PostgreSQL alike: encrypted, hashed, expiring."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlmodel import Session
+
+from app import saved_results
+from app.models import SavedResult
+
+TODAY = date(2026, 11, 28)
+ANSWERS = {"municipality": ["GM0363"], "needs": ["debts", "housing"], "stage": ["must_stop"]}
+
+
+def save(engine: Engine, today: date = TODAY, days: int = 30) -> str:
+    """Save the test answers and return the token."""
+    token, _ = saved_results.create(
+        engine=engine, answers=ANSWERS, lang="th", today=today, days=days
+    )
+    return token
+
+
+def test_a_saved_result_reads_back_with_its_language_and_expiry(engine: Engine) -> None:
+    token = save(engine)
+    saved = saved_results.get(engine=engine, token=token, today=TODAY)
+    assert saved is not None
+    assert saved.answers == ANSWERS
+    assert saved.lang == "th"
+    assert saved.expires_on == TODAY + timedelta(days=30)
+
+
+def test_tokens_are_long_random_and_unique(engine: Engine) -> None:
+    tokens = {save(engine) for _ in range(20)}
+    assert len(tokens) == 20
+    assert all(saved_results.TOKEN_PATTERN.match(t) for t in tokens)
+    # 43 base64url characters carry 256 bits; the issue asks for at least 128.
+    assert all(len(t) * 6 >= 256 for t in tokens)
+
+
+def test_the_database_holds_neither_token_nor_answers(engine: Engine) -> None:
+    token = save(engine)
+    with Session(engine) as session:
+        row = session.exec(select(SavedResult)).scalars().one()  # type: ignore[call-overload]
+        assert row.token_hash != token
+        assert row.token_hash == saved_results.token_hash(token)
+        stored = row.ciphertext + row.nonce + row.token_hash.encode()
+        for secret in (token, "GM0363", "debts", "must_stop", "th"):
+            assert secret.encode() not in stored
+        assert row.created_on == TODAY, "only the day, never a finer time"
+
+
+def test_a_wrong_token_of_the_right_shape_finds_nothing(engine: Engine) -> None:
+    save(engine)
+    assert saved_results.get(engine=engine, token="A" * 43, today=TODAY) is None
+
+
+def test_a_result_lives_until_its_last_day_and_not_after(engine: Engine) -> None:
+    token = save(engine, days=30)
+    last_day = TODAY + timedelta(days=30)
+    assert saved_results.get(engine=engine, token=token, today=last_day) is not None
+    assert saved_results.get(engine=engine, token=token, today=last_day + timedelta(days=1)) is None
+
+
+def test_the_purge_removes_only_expired_results(engine: Engine) -> None:
+    old = save(engine, today=TODAY - timedelta(days=40))
+    fresh = save(engine)
+    assert saved_results.delete_expired(engine=engine, today=TODAY) == 1
+    with Session(engine) as session:
+        remaining = session.execute(text("SELECT count(*) FROM saved_result")).scalar_one()
+    assert remaining == 1
+    assert saved_results.get(engine=engine, token=fresh, today=TODAY) is not None
+    assert saved_results.get(engine=engine, token=old, today=TODAY - timedelta(days=20)) is None
+
+
+def test_delete_removes_the_row_at_once(engine: Engine) -> None:
+    token = save(engine)
+    saved_results.delete_one(engine=engine, token=token)
+    assert saved_results.get(engine=engine, token=token, today=TODAY) is None
+    with Session(engine) as session:
+        assert session.execute(text("SELECT count(*) FROM saved_result")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("token", ["", "x", "A" * 44, "../../etc", "' OR 1=1 --"])
+def test_malformed_tokens_never_reach_the_database(engine: Engine, token: str) -> None:
+    assert saved_results.get(engine=engine, token=token, today=TODAY) is None
+    saved_results.delete_one(engine=engine, token=token)
+
+
+def test_a_save_to_an_unreachable_database_says_so() -> None:
+    from app.db import make_engine
+
+    broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(saved_results.StoreUnavailable):
+        saved_results.create(engine=broken, answers=ANSWERS, lang="nl", today=TODAY, days=30)
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path) -> None:
+    from app.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    engine.dispose()

@@ -1,0 +1,195 @@
+"""Choosing and ordering options: hub first, urgent help on top, needs, groups, honest gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.matching.engine import OPTIONS_PER_NEED, effective_needs, match, person_groups
+from app.matching.types import Answers, MatchCatalogue, Provider
+
+ALL = frozenset({"autonomous", "complex", "exploitation"})
+
+
+def provider(
+    pid: str, kind: str = "national_line", regions: tuple[str, ...] = ("national",), **kw: object
+) -> Provider:
+    """A provider with sensible defaults for tests."""
+    fields = {
+        "needs": frozenset(),
+        "profiles": ALL,
+        "groups": frozenset(),
+        "languages": frozenset({"nl"}),
+        "emergency": False,
+    }
+    fields.update({k: frozenset(v) if isinstance(v, (list, set)) else v for k, v in kw.items()})
+    return Provider(id=pid, kind=kind, regions=frozenset(regions), **fields)  # type: ignore[arg-type]
+
+
+CATALOGUE = MatchCatalogue(
+    providers=(
+        provider("emergency", needs=["safety"], emergency=True),
+        provider(
+            "trafficking", "specialised", needs=["safety", "legal"], profiles={"exploitation"}
+        ),
+        provider("north-hub", "exit_programme", ("north",), needs=["housing", "income", "work"]),
+        provider("south-hub", "pmw", ("south",), needs=["housing", "income"]),
+        provider("north-debts", "regular", ("north",), needs=["debts"]),
+        provider("national-debts", needs=["debts"]),
+        provider("national-debts-thai", needs=["debts"], groups=["thai"], languages=["nl", "th"]),
+        provider("national-debts-volunteers", needs=["debts"]),
+        provider("national-health", needs=["physical_health"]),
+        provider("national-legal", needs=["legal"]),
+        provider("men-only", "specialised", ("north",), needs=["social_network"], groups=["men"]),
+    ),
+    municipality_region={"GM0001": "north", "GM0002": "south"},
+)
+
+
+def ids(result, section: str | None = None) -> list[str]:
+    """Provider ids in page order, optionally of one section."""
+    options = result.options if section is None else result.section(section)
+    return [o.provider_id for o in options]
+
+
+def test_the_regions_hub_comes_first_for_practical_questions() -> None:
+    """She lives in the north: its exit programme is the first thing she sees."""
+    result = match(Answers(municipality="GM0001"), CATALOGUE)
+    assert result.profile == "autonomous"
+    assert ids(result)[0] == "north-hub"
+    assert ids(result, "urgent") == []
+
+
+def test_without_a_place_only_national_options_and_no_gaps() -> None:
+    result = match(Answers(needs=frozenset({"debts", "housing"})), CATALOGUE)
+    assert result.region_id is None
+    assert not any(o.provider_id.endswith("hub") for o in result.options)
+    assert result.gaps == ()
+    assert "national-debts" in ids(result)
+
+
+def test_exploitation_puts_emergency_then_trafficking_help_before_the_hub() -> None:
+    result = match(Answers(municipality="GM0001", signals=frozenset({"not_free"})), CATALOGUE)
+    assert result.profile == "exploitation"
+    assert ids(result)[:3] == ["emergency", "trafficking", "north-hub"]
+    assert [o.section for o in result.options[:3]] == ["urgent", "start_here", "start_here"]
+
+
+def test_danger_now_opens_with_emergency_help_without_changing_profile() -> None:
+    result = match(Answers(danger_now="yes"), CATALOGUE)
+    assert result.profile == "autonomous"
+    assert result.urgent is True
+    assert result.reasons[0].code == "danger_now"
+    assert ids(result)[0] == "emergency"
+
+
+def test_specialised_trafficking_help_is_not_offered_outside_exploitation() -> None:
+    result = match(Answers(needs=frozenset({"legal"})), CATALOGUE)
+    assert "trafficking" not in ids(result)
+    assert "national-legal" in ids(result)
+
+
+def test_regional_options_come_before_national_ones_for_a_need() -> None:
+    result = match(Answers(municipality="GM0001", needs=frozenset({"debts"})), CATALOGUE)
+    need_ids = ids(result, "need")
+    assert need_ids.index("north-debts") < need_ids.index("national-debts")
+
+
+def test_a_need_gets_at_most_the_set_number_of_options() -> None:
+    result = match(Answers(needs=frozenset({"debts"})), CATALOGUE)
+    covering = [o for o in result.options if "debts" in o.covers]
+    assert len(covering) == OPTIONS_PER_NEED
+
+
+def test_her_group_and_language_are_preferred_and_said() -> None:
+    result = match(Answers(languages=frozenset({"th"}), needs=frozenset({"debts"})), CATALOGUE)
+    need_ids = ids(result, "need")
+    assert need_ids[0] == "national-debts-thai"
+    codes = {r.code for r in result.options[0].reasons}
+    assert {"group", "language"} <= codes
+
+
+def test_a_region_without_help_for_a_need_reports_a_gap_and_points_nationally() -> None:
+    result = match(Answers(municipality="GM0002", needs=frozenset({"debts", "housing"})), CATALOGUE)
+    assert result.gaps == ("debts",)
+    assert "national-debts" in ids(result, "need")
+
+
+def test_each_option_says_which_of_her_needs_it_covers() -> None:
+    result = match(Answers(municipality="GM0001", needs=frozenset({"housing", "work"})), CATALOGUE)
+    hub = result.options[0]
+    assert hub.covers == ("housing", "work")
+
+
+def test_no_provider_appears_twice() -> None:
+    answers = Answers(
+        municipality="GM0001",
+        needs=frozenset({"housing", "income", "debts", "legal", "safety"}),
+        signals=frozenset({"threatened"}),
+        danger_now="yes",
+    )
+    result = match(answers, CATALOGUE)
+    assert len(ids(result)) == len(set(ids(result)))
+
+
+def test_a_hub_in_another_region_is_never_shown() -> None:
+    result = match(Answers(municipality="GM0002"), CATALOGUE)
+    assert "north-hub" not in ids(result)
+    assert "men-only" not in ids(result)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param(Answers(gender="man"), ("men",), id="man"),
+        pytest.param(Answers(gender="trans_nonbinary"), ("trans",), id="trans or non-binary"),
+        pytest.param(Answers(languages=frozenset({"th"})), ("thai",), id="speaks Thai"),
+        pytest.param(Answers(work_setting=frozenset({"escort"})), ("escort",), id="escort"),
+        pytest.param(
+            Answers(work_setting=frozenset({"unlicensed"})), ("unlicensed",), id="unlicensed"
+        ),
+        pytest.param(Answers(age_group="under_18"), ("minors",), id="under 18"),
+        pytest.param(Answers(residence="no_permit"), ("no_permit",), id="no permit"),
+        pytest.param(Answers(gender="woman"), (), id="woman: no special group"),
+    ],
+)
+def test_person_groups(given: Answers, expected: tuple[str, ...]) -> None:
+    assert person_groups(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param(Answers(), (), id="nothing"),
+        pytest.param(Answers(debts_level="problematic"), ("debts",), id="problematic debts"),
+        pytest.param(Answers(housing_situation="lives_at_work"), ("housing",), id="lives at work"),
+        pytest.param(Answers(other_income="none"), ("income",), id="no income"),
+        pytest.param(Answers(residence="no_permit"), ("legal",), id="no permit"),
+        pytest.param(Answers(signals=frozenset({"threatened"})), ("safety",), id="a signal"),
+        pytest.param(
+            Answers(needs=frozenset({"work", "housing"})),
+            ("housing", "work"),
+            id="chosen, in order",
+        ),
+    ],
+)
+def test_needs_her_answers_point_to_are_added(given: Answers, expected: tuple[str, ...]) -> None:
+    assert effective_needs(given) == expected
+
+
+def test_help_made_for_a_group_is_offered_only_to_people_in_it() -> None:
+    catalogue = MatchCatalogue(
+        providers=(
+            provider("trans-work", needs=["work"], groups=["trans"]),
+            provider("work-line", needs=["work"]),
+            provider("hub", "pmw", ("north",), needs=["work"], groups=["men"]),
+        ),
+        municipality_region={"GM0001": "north"},
+    )
+    woman = match(
+        Answers(municipality="GM0001", gender="woman", needs=frozenset({"work"})), catalogue
+    )
+    assert "trans-work" not in ids(woman)
+    assert "hub" in ids(woman), "a hub with experience with men still serves everyone"
+    assert woman.gaps == ()
+    trans = match(Answers(gender="trans_nonbinary", needs=frozenset({"work"})), catalogue)
+    assert ids(trans, "need")[0] == "trans-work"

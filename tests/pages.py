@@ -1,0 +1,53 @@
+"""One helper to fetch and parse a page and check what every page must satisfy."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bs4 import BeautifulSoup
+from httpx import Response
+
+FORBIDDEN_TITLE_WORDS = re.compile(r"sex|prostitu|seks|โสเภณี|ค้าประเวณี", re.IGNORECASE)
+
+
+def normalize_spaces(text: str) -> str:
+    """Collapse runs of white space, as a reader sees the text."""
+    return " ".join(text.split())
+
+
+def parse_page(response: Response, *, lang: str, status: int = 200) -> BeautifulSoup:
+    """Parse with html5lib and assert the page invariants; return the soup."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    assert "set-cookie" not in response.headers
+    soup = BeautifulSoup(response.text, "html5lib")
+    assert soup.html is not None and soup.html.get("lang") == lang
+    h1s = soup.select("h1")
+    assert len(h1s) == 1, f"expected one h1, found {len(h1s)}"
+    title = normalize_spaces(soup.title.get_text()) if soup.title else ""
+    assert title, "page has no title"
+    # The title starts with the h1; only an error prefix ("Error: ", GOV.UK style) may precede it.
+    heading = normalize_spaces(h1s[0].get_text())
+    assert title.startswith(heading) or (soup.select_one(".error-summary") and heading in title)
+    assert not FORBIDDEN_TITLE_WORDS.search(title), f"title is not neutral: {title}"
+    ids = [el["id"] for el in soup.select("[id]")]
+    duplicates = [i for i, n in Counter(ids).items() if n > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    assert all(img.get("alt") is not None for img in soup.select("img"))
+    assert not soup.select("[style]"), "inline style attributes break the CSP"
+    for script in soup.select("script"):
+        assert script.get("src", "").startswith("/static/"), "inline or foreign script"
+    for link in soup.select("link[href]"):
+        assert link["href"].startswith("/"), f"reference to another host: {link['href']}"
+    for a in soup.select("a[href^='http']"):
+        assert set(a.get("rel", [])) >= {"noreferrer", "noopener"}, a
+    exit_link = soup.select_one("body a")
+    assert exit_link is not None and exit_link.get("id") == "quick-exit", "quick exit not first"
+    return soup
+
+
+def get_page(client, url: str, *, lang: str | None = None, status: int = 200) -> BeautifulSoup:
+    """GET `url` and parse it with the page invariants."""
+    lang = lang or url.split("/")[1]
+    return parse_page(client.get(url), lang=lang, status=status)

@@ -1,0 +1,120 @@
+"""Every content page in every language: status, invariants, language links, safety headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import LANGS
+from tests.pages import get_page, normalize_spaces
+
+PAGES = ["", "check", "safety", "privacy", "about"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_every_language(client: TestClient, lang: str, page: str) -> None:
+    soup = get_page(client, f"/{lang}/{page}")
+    links = {a["hreflang"]: a["href"] for a in soup.select(".languages a[hreflang]")}
+    assert set(links) == set(LANGS) - {lang}
+    for other, href in links.items():
+        assert href == f"/{other}/{page}"
+    alternates = {link["hreflang"] for link in soup.select("link[rel=alternate]")}
+    assert alternates == {*LANGS, "x-default"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_says_what_happens_and_who_to_call(client: TestClient, lang: str) -> None:
+    soup = get_page(client, f"/{lang}/")
+    text = normalize_spaces(soup.get_text())
+    assert "112" in text
+    emergency = soup.select(".emergency li")
+    assert len(emergency) >= 3, "112 plus the national safety and trafficking lines"
+    assert soup.select_one(f"a[href='/{lang}/check']") is not None
+
+
+def test_the_home_page_is_translated(client: TestClient) -> None:
+    headings = {lang: get_page(client, f"/{lang}/").select_one("h1").get_text() for lang in LANGS}
+    assert len(set(headings.values())) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_deleted_confirmation_shows_after_a_delete(client: TestClient, lang: str) -> None:
+    soup = get_page(client, f"/{lang}/?deleted=1")
+    assert soup.select_one(".notice--success[role=status]") is not None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/zz/", "/NL/", "/nl%00/", "/en_US.UTF-8/", "/../../etc/passwd", "/nl/nothing-here", "/th/r/"],
+)
+def test_unknown_pages_are_a_404_page(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_404_page_is_in_the_visitors_language(client: TestClient, lang: str) -> None:
+    soup = get_page(client, f"/{lang}/nothing-here", status=404)
+    assert soup.html["lang"] == lang
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("url", ["/nl/", "/en/check", "/th/r", "/api/v1/match"])
+def test_other_methods_are_a_405(client: TestClient, method: str, url: str) -> None:
+    assert client.request(method, url).status_code == 405
+
+
+def test_a_method_override_header_is_refused(client: TestClient) -> None:
+    response = client.post("/nl/check", data={}, headers={"X-HTTP-Method-Override": "DELETE"})
+    assert response.status_code == 405
+
+
+def test_static_files_are_fingerprinted_and_cached_long(client: TestClient) -> None:
+    soup = get_page(client, "/nl/")
+    css = soup.select_one("link[rel=stylesheet]")["href"]
+    response = client.get(css)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["cache-control"]
+    assert response.headers["content-type"].startswith("text/css")
+    assert client.get("/static/css/site.css").status_code == 404
+
+
+SAFETY_HEADERS = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "object-src 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "x-frame-options": "DENY",
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        pytest.param("GET", "/nl/", id="page"),
+        pytest.param("GET", "/en/check", id="questionnaire"),
+        pytest.param("GET", "/th/nothing", id="404 page"),
+        pytest.param("GET", "/api/v1/regions", id="API"),
+        pytest.param("GET", "/healthz", id="health"),
+        pytest.param("GET", "/", id="redirect"),
+        pytest.param("DELETE", "/nl/", id="405"),
+    ],
+)
+def test_every_response_has_the_safety_headers(client: TestClient, method: str, url: str) -> None:
+    response = client.request(method, url)
+    for name, value in SAFETY_HEADERS.items():
+        assert response.headers.get(name) == value, name
+    assert "server" not in response.headers
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("url", ["/nl/", "/en/check", "/th/nothing"])
+def test_pages_are_not_stored_by_the_browser(client: TestClient, url: str) -> None:
+    assert client.get(url).headers["cache-control"] == "no-store"

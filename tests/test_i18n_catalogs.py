@@ -1,0 +1,110 @@
+"""The nl, en and th catalogues are complete, not fuzzy, not stale and in step with the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from app import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def catalogue(lang: str):
+    """The parsed .po file of one language."""
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def strings(value: str | tuple[str, ...] | list[str]) -> list[str]:
+    """A message's singular and plural forms as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_message_is_translated_and_not_fuzzy(lang: str) -> None:
+    cat = catalogue(lang)
+    assert not cat.fuzzy, "the header is marked fuzzy"
+    problems = [
+        m.id for m in cat if m.id and (m.fuzzy or not all(s.strip() for s in strings(m.string)))
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_obsolete_messages_linger(lang: str) -> None:
+    assert list(catalogue(lang).obsolete) == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_babel_finds_no_errors(lang: str) -> None:
+    errors = [(m.id, e) for m, e in catalogue(lang).check()]
+    assert errors == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_placeholders_match_the_source(lang: str) -> None:
+    for m in catalogue(lang):
+        if not m.id:
+            continue
+        wanted = {name for form in strings(m.id) for name in PLACEHOLDER.findall(form)}
+        for text in strings(m.string):
+            assert set(PLACEHOLDER.findall(text)) == wanted, m.id
+
+
+@pytest.mark.parametrize("lang", ["nl", "th"])
+def test_translations_differ_from_english_for_sentences(lang: str) -> None:
+    same = [
+        m.id
+        for m in catalogue(lang)
+        if isinstance(m.id, str) and len(m.id.split()) > 3 and m.string == m.id
+    ]
+    assert same == [], "left in English"
+
+
+def test_the_catalogues_are_in_step_with_the_code(tmp_path: Path) -> None:
+    pot = tmp_path / "check.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "Nn_:1,2",
+            "-o",
+            str(pot),
+            "--no-wrap",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as fh:
+        extracted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}
+    for lang in i18n.LANGUAGES:
+        present = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalogue(lang) if m.id}
+        assert extracted - present == set(), f"{lang}: run `make i18n` for new messages"
+        assert present - extracted == set(), f"{lang}: messages no longer in the code"
+
+
+def test_a_missing_compiled_catalogue_stops_start_up(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="make i18n-compile"):
+        i18n.load_translations(tmp_path)
+
+
+def test_thai_pages_are_really_thai(client) -> None:
+    text = client.get("/th/").text
+    thai = sum(1 for c in text if "\u0e00" <= c <= "\u0e7f")
+    assert thai > 200
