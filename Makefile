@@ -41,6 +41,7 @@ i18n-extract: $(VENV)/.installed ## Extract the messages from code and templates
 
 i18n-update: i18n-extract ## Bring the nl, en and th catalogues up to date with messages.pot
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -D messages -i $(POT) -d locales
+	$(BIN)/python scripts/i18n_fill_source.py
 
 i18n: i18n-update i18n-compile ## Extract, update and compile the translations
 

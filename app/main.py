@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db.init_db(app.state.engine)
         except Exception as exc:  # the site must work without its database; saving says so
             log.warning("database not ready at start-up: %s", type(exc).__name__)
+        await _purge_once(app)
         purge = asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds))
         try:
             yield
@@ -78,18 +79,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+async def _purge_once(app: FastAPI) -> None:
+    """Remove expired results; a failure now is tried again next round."""
+    try:
+        removed = await run_in_threadpool(
+            saved_results.delete_expired, engine=app.state.engine, today=date.today()
+        )
+        if removed:
+            log.info("purged %d expired results", removed)
+    except Exception as exc:  # the database may be down; saving says so on its own
+        log.warning("purge failed: %s", type(exc).__name__)
+
+
 async def _purge_forever(app: FastAPI, interval: int) -> None:
-    """Remove expired results at start-up and then every `interval` seconds, unasked."""
+    """Purge every `interval` seconds for as long as the app runs, unasked."""
     while True:
-        try:
-            removed = await run_in_threadpool(
-                saved_results.delete_expired, engine=app.state.engine, today=date.today()
-            )
-            if removed:
-                log.info("purged %d expired results", removed)
-        except Exception as exc:  # a purge that fails now is tried again next round
-            log.warning("purge failed: %s", type(exc).__name__)
         await asyncio.sleep(interval)
+        await _purge_once(app)
 
 
 def _is_api(request: Request) -> bool:

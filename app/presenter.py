@@ -63,23 +63,25 @@ def need_short(need: str) -> str:
 
 
 def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
-    """The sentences that say why an option was chosen, from its reason codes."""
+    """Why an option is shown: its section's reason, the needs it covers, then the details."""
+    section, *details = option.reasons
     sentences = []
-    for reason in option.reasons:
-        if reason.code == "serves_need" or reason.code == "in_region":
-            continue  # said once below, from `covers` and the region name
+    if section.code != "serves_need":
+        sentences.append(gettext(texts.OPTION_REASON_TEXTS[section.code]))
+    if option.covers:
+        needs = ", ".join(need_short(n) for n in option.covers)
+        sentences.append(gettext(texts.SERVES_NEED_TEXT) % {"needs": needs})
+    for reason in details:
         if reason.code == "group":
             sentences.append(gettext(texts.GROUP_TEXTS[reason.param("group")]))
         elif reason.code == "language":
             label = gettext(texts.SPOKEN_LANGUAGE_LABELS[reason.param("language")])
             sentences.append(gettext(texts.LANGUAGE_TEXT) % {"language": label})
+        elif reason.code == "in_region":
+            if region_name:
+                sentences.append(gettext(texts.IN_REGION_TEXT) % {"region": region_name})
         else:
             sentences.append(gettext(texts.OPTION_REASON_TEXTS[reason.code]))
-    if option.covers:
-        needs = ", ".join(need_short(n) for n in option.covers)
-        sentences.insert(1 if sentences else 0, gettext(texts.SERVES_NEED_TEXT) % {"needs": needs})
-    if region_name and any(r.code == "in_region" for r in option.reasons):
-        sentences.append(gettext(texts.IN_REGION_TEXT) % {"region": region_name})
     return tuple(sentences)
 
 

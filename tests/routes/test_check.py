@@ -270,3 +270,9 @@ class TestResult:
         assert any(name == "form_token" for name, _ in carried)
         change = soup.select_one("form.change-answers")
         assert change.select_one("button[name=step]")["value"] == "1"
+
+
+def test_why_starts_with_what_it_helps_with_for_a_need(client: TestClient) -> None:
+    soup = parse_page(post(client, "en", {"needs": ["debts"]}), lang="en")
+    first = soup.select_one("#section-need ~ .option .option__why li").get_text()
+    assert first.startswith("Helps with:")

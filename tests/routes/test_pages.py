@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import LANGS
-from tests.pages import get_page, normalize_spaces
+from tests.pages import get_page, normalize_spaces, parse_page
 
 PAGES = ["", "check", "safety", "privacy", "about"]
 
@@ -118,3 +118,28 @@ def test_every_response_has_the_safety_headers(client: TestClient, method: str, 
 @pytest.mark.parametrize("url", ["/nl/", "/en/check", "/th/nothing"])
 def test_pages_are_not_stored_by_the_browser(client: TestClient, url: str) -> None:
     assert client.get(url).headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        pytest.param("GET", "nothing-here", None, 404, id="404"),
+        pytest.param("DELETE", "check", None, 405, id="405"),
+        pytest.param("POST", "check", b"a=" + b"x" * 70000, 413, id="413"),
+        pytest.param("POST", "check", b"stage=nope", 422, id="422"),
+        pytest.param("POST", "check", b"stage=%ff", 400, id="400"),
+    ],
+)
+def test_error_pages_speak_the_visitors_language(
+    client: TestClient, lang: str, method: str, path: str, body: bytes | None, status: int
+) -> None:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    response = client.request(method, f"/{lang}/{path}", content=body, headers=headers)
+    soup = parse_page(response, lang=lang, status=status)
+    assert soup.select_one(f"a[href='/{lang}/']") is not None
+
+
+def test_error_pages_differ_per_language(client: TestClient) -> None:
+    titles = {lang: get_page(client, f"/{lang}/x", status=404).title.get_text() for lang in LANGS}
+    assert len(set(titles.values())) == 3

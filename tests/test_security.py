@@ -1,0 +1,76 @@
+"""Logs without IPs, tokens or answers; a 500 that still carries every header; the purge."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app import saved_results
+from app.db import init_db, make_engine
+from app.main import create_app
+from app.settings import Settings
+from tests.pages import parse_page
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+
+
+def test_the_access_log_has_no_ip_token_or_answer(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="verder")
+    client.post("/en/check", content="municipality=GM0344&needs=addiction&step=2", headers=FORM)
+    saved = client.post("/en/r", content="municipality=GM0344&needs=addiction", headers=FORM)
+    token = saved.headers["location"].rsplit("/", 1)[1]
+    client.get(f"/th/r/{token}", headers={"User-Agent": "evil\x1b[31m\nInjected: yes"})
+    client.post(f"/en/r/{token}/delete", content="", headers=FORM)
+    client.get("/nl/check\x1b[2J".replace("\x1b", "%1b"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "verder.access"]
+    assert len(lines) == 5
+    text = "\n".join(lines)
+    for secret in (token, "testclient", "127.0.0.1", "GM0344", "addiction", "Injected"):
+        assert secret not in text
+    assert "/{lang}/r/{token}" in text, "the route template, never the path"
+    assert all("\n" not in line and "\x1b" not in line for line in lines)
+
+
+def test_an_unexpected_error_is_a_calm_500_page_with_every_header(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.get("/{lang}/boom")
+    async def boom(lang: str) -> None:
+        raise RuntimeError("secret detail")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/th/boom")
+    soup = parse_page(response, lang="th", status=500)
+    assert "secret detail" not in response.text
+    assert "Traceback" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert response.headers["cache-control"] == "no-store"
+    assert soup.select_one("main a[href='/th/']") is not None
+    assert "secret detail" not in caplog.text
+
+
+def test_expired_results_are_purged_without_anyone_asking(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    old, _ = saved_results.create(
+        engine=engine, answers={}, lang="nl", today=date.today() - timedelta(days=60), days=30
+    )
+    engine.dispose()
+    settings = Settings(database_url=url, data_dir=Path("data"), purge_interval_seconds=10)
+    app = create_app(settings)
+    with TestClient(app):
+        pass  # start-up runs the first purge
+    engine = make_engine(url)
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM saved_result")).scalar() == 0
+    engine.dispose()
