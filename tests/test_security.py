@@ -60,7 +60,7 @@ def test_expired_results_are_purged_without_anyone_asking(tmp_path: Path) -> Non
     url = f"sqlite:///{tmp_path / 'v.db'}"
     engine = make_engine(url)
     init_db(engine)
-    old, _ = saved_results.create(
+    saved_results.create(
         engine=engine, answers={}, lang="nl", today=date.today() - timedelta(days=60), days=30
     )
     engine.dispose()
