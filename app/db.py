@@ -17,7 +17,7 @@ def make_engine(database_url: str) -> Engine:
     """Create the engine; for SQLite, make sure its folder exists and every save is durable."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             database_url, connect_args={"check_same_thread": False, "timeout": 5}

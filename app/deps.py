@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
@@ -40,6 +40,23 @@ async def get_lang(lang: str) -> str:
         raise HTTPException(status_code=404)
     current_language.set(lang)
     return lang
+
+
+def rate_limit(action: str) -> Any:
+    """A dependency that answers 429 (in her language) once a client exceeds `action`'s limit."""
+
+    async def check(request: Request) -> None:
+        limiter = request.app.state.rate_limiter
+        if limiter is None:
+            return
+        # The address is hashed inside the limiter and never stored or logged.
+        client = request.client.host if request.client else "unknown"
+        if not limiter.allow(action, client):
+            raise HTTPException(
+                status_code=429, headers={"Retry-After": str(limiter.retry_after())}
+            )
+
+    return Depends(check)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from app import db, i18n, saved_results
 from app.catalog import load_catalog
+from app.ratelimit import RateLimiter
 from app.routes import api, check, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
@@ -40,6 +41,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
         )
         app.state.secret = settings.secret_key.encode() or secrets.token_bytes(32)
+        app.state.rate_limiter = (
+            RateLimiter(
+                limits={
+                    "save": settings.rate_limit_saves_per_minute,
+                    "open": settings.rate_limit_opens_per_minute,
+                }
+            )
+            if settings.rate_limit_enabled
+            else None
+        )
         app.state.engine = db.make_engine(settings.database_url)
         try:
             db.init_db(app.state.engine)

@@ -106,7 +106,12 @@ def present(result: MatchResult, catalog: Catalog) -> ResultView:
         region_name=region_name,
         needs=tuple((n, gettext(texts.NEED_LABELS[n])) for n in result.needs),
         sections=tuple(sections),
-        gaps=tuple(gettext(texts.GAP_TEXT) % {"need": need_short(n)} for n in result.gaps),
+        gaps=tuple(
+            gettext(texts.GAP_TEXT) % {"need": need_short(n)}
+            for n in result.gaps
+            if n not in result.uncovered
+        )
+        + tuple(gettext(texts.NO_HELP_TEXT) % {"need": need_short(n)} for n in result.uncovered),
     )
 
 

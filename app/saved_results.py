@@ -83,12 +83,13 @@ def create(
 
 def get(*, engine: Engine, token: str, today: date) -> Saved | None:
     """The saved result for `token`; None for a malformed, unknown, expired or deleted token."""
-    if not TOKEN_PATTERN.match(token):
-        return None
-    row_hash = token_hash(token)
+    well_formed = TOKEN_PATTERN.match(token) is not None
+    # A malformed token still costs one lookup (of a hash no token can have), so that
+    # malformed, unknown, expired and deleted tokens cannot be told apart by timing.
+    row_hash = token_hash(token if well_formed else "!")
     with Session(engine) as session:
         row = session.get(SavedResult, row_hash)
-        if row is None or row.expires_on < today:
+        if row is None or row.expires_on < today or not well_formed:
             return None
         nonce, ciphertext, expires_on = row.nonce, row.ciphertext, row.expires_on
     try:

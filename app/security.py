@@ -32,6 +32,13 @@ BASE_HEADERS = (
     (b"x-frame-options", b"DENY"),
 )
 access_log = logging.getLogger("verder.access")
+# Longest path and query we read. Ours are < 100 characters, but a mangled 10,000-character
+# token must still get the ordinary 404 of a token that does not exist (safety.md).
+MAX_URL_BYTES = 16384
+# Total size of the request headers; browsers send 1-2 KB.
+MAX_HEADER_BYTES = 16384
+# Number of request headers; browsers send about 15.
+MAX_HEADER_COUNT = 100
 
 
 class BodyTooLarge(HTTPException):
@@ -96,6 +103,12 @@ class SiteMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        too_long = _refuse_oversized(scope)
+        if too_long:
+            # Refused before routing; answered plainly, with the same safety headers.
+            await _plain(send_with_headers, too_long)
+            access_log.info("%s (refused) %d", _printable(scope["method"]), too_long)
+            return
         try:
             if Headers(scope=scope).get("x-http-method-override") is not None:
                 # Method overrides smuggle DELETE/PUT past proxies; we never honour them.
@@ -117,6 +130,36 @@ class SiteMiddleware:
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def _refuse_oversized(scope: Scope) -> int:
+    """414 for an overlong URL, 431 for oversized headers, else 0."""
+    if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
+        return 414
+    headers = scope["headers"]
+    if (
+        len(headers) > MAX_HEADER_COUNT
+        or sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES
+    ):
+        return 431
+    return 0
+
+
+async def _plain(send: Send, status: int) -> None:
+    """A minimal text response, for requests refused before the app sees them."""
+    body = f"{status}\n".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _printable(text: str) -> str:

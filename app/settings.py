@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     public_url: str = ""
     # The neutral site the quick exit leaves for.
     exit_url: str = "https://www.weeronline.nl/"
+    # Per-client limits on saving and on opening saved results; off for benchmarks and load tests.
+    rate_limit_enabled: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("RATE_LIMIT_ENABLED", "VERDER_RATE_LIMIT_ENABLED"),
+    )
+    # Saves one client may make per minute.
+    rate_limit_saves_per_minute: int = Field(default=10, ge=1)
+    # Saved results one client may open per minute (guessing tokens is hopeless, but cheap to stop).
+    rate_limit_opens_per_minute: int = Field(default=60, ge=1)
 
     @field_validator("database_url")
     @classmethod

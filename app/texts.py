@@ -331,6 +331,11 @@ GAP_TEXT = N_(
     "and the exit programme can look for help with you."
 )
 
+NO_HELP_TEXT = N_(
+    "We did not find help for: %(need)s. An exit programme or your municipality can look "
+    "for help with you."
+)
+
 SECTION_TITLES = {
     "urgent": N_("Help right now"),
     "start_here": N_("Start here"),

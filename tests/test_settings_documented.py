@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import AliasChoices
 
 from app.settings import Settings
 
@@ -14,11 +15,13 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 @pytest.mark.parametrize("name", sorted(Settings.model_fields))
 def test_setting_is_in_the_readme(name: str) -> None:
     field = Settings.model_fields[name]
-    env = (
-        field.validation_alias
-        if isinstance(field.validation_alias, str)
-        else f"VERDER_{name.upper()}"
-    )
+    alias = field.validation_alias
+    if isinstance(alias, str):
+        env = alias
+    elif isinstance(alias, AliasChoices):
+        env = str(alias.choices[0])
+    else:
+        env = f"VERDER_{name.upper()}"
     assert f"`{env}`" in README
 
 

@@ -100,7 +100,9 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         if p.kind == "national_line" and not p.emergency and picker.useful_nationally(p):
             picker.add(p, "national", Reason("national_line"))
 
+    uncovered = tuple(n for n in needs if not any(n in o.covers for o in picker.options))
     return MatchResult(
+        uncovered=uncovered,
         profile=profile,
         urgent=urgent,
         reasons=reasons,

@@ -166,6 +166,7 @@ class MatchResult:
     groups: tuple[str, ...]
     options: tuple[Option, ...]
     gaps: tuple[str, ...]  # her needs that nothing in her region covers
+    uncovered: tuple[str, ...] = ()  # her needs that no option on the page covers at all
 
     def section(self, name: str) -> tuple[Option, ...]:
         """Return the options of one section, in order."""

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from app import saved_results
 from app.answers import check_answers
-from app.deps import CatalogDep, EngineDep, LangDep, SettingsDep, TemplatesDep
+from app.deps import CatalogDep, EngineDep, LangDep, SettingsDep, TemplatesDep, rate_limit
 from app.forms import read_form, single
 from app.i18n import LANGUAGES
 from app.routes.check import render_result
@@ -33,7 +33,7 @@ def _check_origin(request: Request, pairs: list[tuple[str, str]], purpose: str) 
         raise HTTPException(status_code=400, detail="stale_form")
 
 
-@router.post("/{lang}/r")
+@router.post("/{lang}/r", dependencies=[rate_limit("save")])
 async def save(
     request: Request,
     lang: LangDep,
@@ -69,7 +69,7 @@ async def save(
     return RedirectResponse(f"/{lang}/r/{token}", status_code=303)
 
 
-@router.get("/{lang}/r/{token}")
+@router.get("/{lang}/r/{token}", dependencies=[rate_limit("open")])
 async def show(
     request: Request,
     lang: LangDep,

@@ -84,7 +84,7 @@ def test_delete_removes_the_row_at_once(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("token", ["", "x", "A" * 44, "../../etc", "' OR 1=1 --"])
-def test_malformed_tokens_never_reach_the_database(engine: Engine, token: str) -> None:
+def test_malformed_tokens_find_nothing_and_delete_nothing(engine: Engine, token: str) -> None:
     assert saved_results.get(engine=engine, token=token, today=TODAY) is None
     saved_results.delete_one(engine=engine, token=token)
 

@@ -193,3 +193,8 @@ def test_help_made_for_a_group_is_offered_only_to_people_in_it() -> None:
     assert woman.gaps == ()
     trans = match(Answers(gender="trans_nonbinary", needs=frozenset({"work"})), catalogue)
     assert ids(trans, "need")[0] == "trans-work"
+
+
+def test_a_need_nothing_covers_is_reported_as_uncovered() -> None:
+    result = match(Answers(needs=frozenset({"education", "debts"})), CATALOGUE)
+    assert result.uncovered == ("education",)

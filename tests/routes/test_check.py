@@ -276,3 +276,8 @@ def test_why_starts_with_what_it_helps_with_for_a_need(client: TestClient) -> No
     soup = parse_page(post(client, "en", {"needs": ["debts"]}), lang="en")
     first = soup.select_one("#section-need ~ .option .option__why li").get_text()
     assert first.startswith("Helps with:")
+
+
+def test_a_need_without_any_help_is_said_honestly(test_catalogue_client: TestClient) -> None:
+    soup = parse_page(post(test_catalogue_client, "en", {"needs": ["education"]}), lang="en")
+    assert "We did not find help for: training." in soup.select_one(".gaps").get_text()

@@ -143,3 +143,20 @@ def test_error_pages_speak_the_visitors_language(
 def test_error_pages_differ_per_language(client: TestClient) -> None:
     titles = {lang: get_page(client, f"/{lang}/x", status=404).title.get_text() for lang in LANGS}
     assert len(set(titles.values())) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "status"),
+    [
+        pytest.param("/nl/?" + "q" * 20000, {}, 414, id="long query"),
+        pytest.param("/nl/" + "p" * 20000, {}, 414, id="long path"),
+        pytest.param("/nl/", {"X-Big": "b" * 20000}, 431, id="big header"),
+        pytest.param("/nl/", {f"X-{i}": "v" for i in range(150)}, 431, id="many headers"),
+    ],
+)
+def test_oversized_urls_and_headers_are_refused_with_headers(
+    client: TestClient, url: str, headers: dict[str, str], status: int
+) -> None:
+    response = client.get(url, headers=headers)
+    assert response.status_code == status
+    assert response.headers["x-frame-options"] == "DENY"
