@@ -67,5 +67,16 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: bench bench-matching bench-cluster
+
+bench: install i18n-compile ## Benchmark one worker against bare-FastAPI and nginx ceilings, profile it
+	$(BIN)/python scripts/bench.py
+
+bench-matching: install i18n-compile ## Matching, start-up and memory with 100 to 10,000 providers
+	$(BIN)/python scripts/bench_matching.py
+
+bench-cluster: install i18n-compile ## nginx -> two instances -> PostgreSQL on loopback, vs one instance
+	$(BIN)/python scripts/bench_cluster.py
+
 clean: ## Remove the virtualenv, compiled translations and the local database
 	rm -rf $(VENV) var $(MO)
