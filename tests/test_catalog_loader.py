@@ -52,6 +52,7 @@ def test_the_test_catalogue_loads(data_dir: Path) -> None:
             "write 'no' in quotes",
             id="YAML 1.1 no",
         ),
+        pytest.param('phone: "0800-0000"', "phone: 010", "write '010' in quotes", id="YAML octal"),
         pytest.param('kind: "specialised"', 'kind: "helpdesk"', "field kind", id="unknown kind"),
         pytest.param(
             'needs: ["debts", "income"]',

@@ -29,8 +29,21 @@ def test_the_access_log_has_no_ip_token_or_answer(
     client.get(f"/th/r/{token}", headers={"User-Agent": "evil\x1b[31m\nInjected: yes"})
     client.post(f"/en/r/{token}/delete", content="", headers=FORM)
     client.get("/nl/check\x1b[2J".replace("\x1b", "%1b"))
+    # The bad-input shapes of safety.md, each of which must leave no trace of itself in the log.
+    bad = [
+        ("POST", "/nl/check", b"stage=thinking&stage=stopped&needs=addiction"),
+        ("POST", "/nl/check", b"stage=%ff%fe&municipality=GM0344"),
+        ("POST", "/nl/check", b"token=GM0344&__class__=addiction"),
+        ("POST", "/nl/check", b"a=" + b"x" * 70000),
+        ("GET", f"/nl/r/{token}x", None),
+        ("PUT", f"/nl/r/{token}", None),
+        ("GET", "/nl/?" + "q" * 20000, None),
+    ]
+    for method, url, body in bad:
+        client.request(method, url, content=body, headers=FORM)
+    client.post("/api/v1/match", json={"answers": {"municipality": "GM0344", "needs": ["x"]}})
     lines = [r.getMessage() for r in caplog.records if r.name == "verder.access"]
-    assert len(lines) == 5
+    assert len(lines) == 5 + len(bad) + 1
     text = "\n".join(lines)
     for secret in (token, "testclient", "127.0.0.1", "GM0344", "addiction", "Injected"):
         assert secret not in text

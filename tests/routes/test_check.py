@@ -281,3 +281,19 @@ def test_why_starts_with_what_it_helps_with_for_a_need(client: TestClient) -> No
 def test_a_need_without_any_help_is_said_honestly(test_catalogue_client: TestClient) -> None:
     soup = parse_page(post(test_catalogue_client, "en", {"needs": ["education"]}), lang="en")
     assert "We did not find help for: training." in soup.select_one(".gaps").get_text()
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        pytest.param("Amst\u202eerdam", id="RTL override"),
+        pytest.param("Amster\u200bdam", id="zero-width space"),
+        pytest.param("Аmsterdam", id="Cyrillic lookalike A"),
+        pytest.param("A" + "\u0301" * 10000, id="10,000 combining marks"),
+    ],
+)
+def test_unicode_tricks_are_refused_and_never_echoed(client: TestClient, place: str) -> None:
+    response = post(client, "en", {"municipality": place})
+    soup = parse_page(response, lang="en", status=422)
+    assert soup.select_one("#municipality-error") is not None
+    assert place not in response.text

@@ -60,12 +60,6 @@ def test_the_404_page_is_in_the_visitors_language(client: TestClient, lang: str)
     assert soup.html["lang"] == lang
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
-@pytest.mark.parametrize("url", ["/nl/", "/en/check", "/th/r", "/api/v1/match"])
-def test_other_methods_are_a_405(client: TestClient, method: str, url: str) -> None:
-    assert client.request(method, url).status_code == 405
-
-
 def test_a_method_override_header_is_refused(client: TestClient) -> None:
     response = client.post("/nl/check", data={}, headers={"X-HTTP-Method-Override": "DELETE"})
     assert response.status_code == 405
@@ -95,24 +89,73 @@ SAFETY_HEADERS = {
 }
 
 
-@pytest.mark.parametrize(
-    ("method", "url"),
-    [
-        pytest.param("GET", "/nl/", id="page"),
-        pytest.param("GET", "/en/check", id="questionnaire"),
-        pytest.param("GET", "/th/nothing", id="404 page"),
-        pytest.param("GET", "/api/v1/regions", id="API"),
-        pytest.param("GET", "/healthz", id="health"),
-        pytest.param("GET", "/", id="redirect"),
-        pytest.param("DELETE", "/nl/", id="405"),
-    ],
-)
-def test_every_response_has_the_safety_headers(client: TestClient, method: str, url: str) -> None:
+RESPONSE_KINDS = [
+    pytest.param("GET", "/nl/", id="page"),
+    pytest.param("GET", "/en/check", id="questionnaire"),
+    pytest.param("POST", "/th/check", id="result"),
+    pytest.param("GET", "/th/nothing", id="404 page"),
+    pytest.param("POST", "/nl/check?x", id="error page"),
+    pytest.param("GET", "/api/v1/regions", id="API"),
+    pytest.param("POST", "/api/v1/match", id="API error"),
+    pytest.param("GET", "/healthz", id="health"),
+    pytest.param("GET", "/", id="redirect"),
+    pytest.param("DELETE", "/nl/", id="405"),
+    pytest.param("GET", "STATIC", id="static file"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), RESPONSE_KINDS)
+@pytest.mark.parametrize("header", sorted(SAFETY_HEADERS))
+def test_every_kind_of_response_has_each_safety_header(
+    client: TestClient, header: str, method: str, url: str
+) -> None:
+    if url == "STATIC":
+        url = get_page(client, "/nl/").select_one("link[rel=stylesheet]")["href"]
+    body = b"stage=oops" if url.endswith("?x") else b""
+    response = client.request(
+        method, url, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.headers.get(header) == SAFETY_HEADERS[header]
+
+
+@pytest.mark.parametrize(("method", "url"), RESPONSE_KINDS)
+def test_no_response_names_the_server_or_sets_a_cookie(
+    client: TestClient, method: str, url: str
+) -> None:
+    if url == "STATIC":
+        url = get_page(client, "/nl/").select_one("link[rel=stylesheet]")["href"]
     response = client.request(method, url)
-    for name, value in SAFETY_HEADERS.items():
-        assert response.headers.get(name) == value, name
     assert "server" not in response.headers
     assert "set-cookie" not in response.headers
+
+
+def test_the_stylesheet_and_script_load_nothing_from_elsewhere(client: TestClient) -> None:
+    soup = get_page(client, "/th/")
+    for ref in (soup.select_one("link[rel=stylesheet]")["href"], soup.select_one("script")["src"]):
+        text = client.get(ref).text
+        assert "http:" not in text and "https:" not in text and "@import" not in text
+
+
+ROUTES = [
+    "/",
+    "/nl",
+    "/nl/",
+    "/nl/check",
+    "/nl/r",
+    "/nl/r/" + "A" * 43,
+    "/nl/safety",
+    "/nl/privacy",
+    "/nl/about",
+    "/api/v1/match",
+    "/api/v1/regions",
+    "/healthz",
+]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize("url", ROUTES)
+def test_every_route_refuses_other_methods(client: TestClient, method: str, url: str) -> None:
+    assert client.request(method, url).status_code == 405
 
 
 @pytest.mark.parametrize("url", ["/nl/", "/en/check", "/th/nothing"])
