@@ -175,11 +175,13 @@ class Contact(_Strict):
     chat: HttpsUrl | None = None
     address: Text | None = None
     hours: Translated | None = None
+    # For a service reached through one's own municipality: how to find it, in words.
+    how: Translated | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
-        if not (self.phone or self.website or self.email or self.chat):
-            raise ValueError("give at least a phone, website, email or chat")
+        if not (self.phone or self.website or self.email or self.chat or self.how):
+            raise ValueError("give at least a phone, website, email, chat or how")
         return self
 
 

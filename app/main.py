@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from app import db, i18n, saved_results
 from app.catalog import load_catalog
 from app.ratelimit import RateLimiter
-from app.routes import api, check, health, pages, results
+from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
 from app.templating import build_templates, load_static
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         server_error=_server_error,
     )
     # API and health first: the pages' /{lang} pattern would otherwise catch /healthz.
-    for module in (health, api, pages, check, results):
+    for module in (health, api, pages, check, results, directory):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     public_url: str = ""
     # The neutral site the quick exit leaves for.
     exit_url: str = "https://www.weeronline.nl/"
+    # Where helpers send corrections to the catalogue (an e-mail address or https URL); shown on
+    # the professionals' page. Empty: the page says to go through the region's exit programme.
+    corrections_contact: str = ""
     # Per-client limits on saving and on opening saved results; off for benchmarks and load tests.
     rate_limit_enabled: bool = Field(
         default=True,

@@ -74,6 +74,14 @@ def build_templates(
     env.globals["error_titles"] = texts.ERROR_TITLES
     env.globals["error_messages"] = texts.ERROR_MESSAGES
     env.globals["questions"] = texts.QUESTIONS
+    env.globals["rule_texts"] = texts.RULE_TEXTS
+    env.globals["profile_titles"] = texts.PROFILE_TITLES
+    env.globals["profile_when"] = texts.PROFILE_WHEN
+    env.globals["clause_texts"] = texts.CLAUSE_TEXTS
+    env.globals["need_labels"] = texts.NEED_LABELS
+    env.globals["need_short"] = texts.NEED_SHORT
+    env.globals["group_labels"] = texts.GROUP_LABELS
+    env.globals["spoken_labels"] = texts.SPOKEN_LANGUAGE_LABELS
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
     env.filters["long_date"] = lambda d: format_date(d, "long", locale=i18n.current_language.get())
     return Jinja2Templates(env=env, context_processors=[page_context])

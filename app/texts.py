@@ -373,3 +373,54 @@ ERROR_MESSAGES = {
         "The form contained something we did not expect. Please check your answers and try again."
     ),
 }
+
+# --- The professionals' page -----------------------------------------------------------------
+
+# Each profile rule in words, for helpers (third person, no labels). Keys are RULES' codes.
+RULE_TEXTS = {
+    "under_18": N_("The person is under 18."),
+    "signal_earnings_taken": N_("Someone else takes money the person earns."),
+    "signal_not_free": N_("Someone else decides about the person's work."),
+    "signal_documents_held": N_("Someone keeps the person's passport, ID card or bank card."),
+    "signal_debt_bondage": N_(
+        "The person owes money to whoever arranged their travel, work or housing."
+    ),
+    "signal_threatened": N_("Someone threatens or hurts the person or their family."),
+    "signal_cannot_stop": N_("Someone does not let the person stop."),
+    "debts_problematic": N_("Debts are a problem."),
+    "no_stable_home": N_("No fixed place to live."),
+    "lives_at_work": N_("Lives where they work."),
+    "need_mental_health": N_("Asks for help with how they feel."),
+    "need_addiction": N_("Asks for help with alcohol, drugs or gambling."),
+    "no_permit": N_("No residence permit."),
+    "no_income_after_stopping": N_("Has stopped or must stop, and has no other income."),
+    "many_needs": N_("Asks for help with %(num)s or more things."),
+}
+PROFILE_WHEN = {
+    "exploitation": N_(
+        "At least one rule of this profile applies. Safety and urgent help come first."
+    ),
+    "complex": N_(
+        "None of the exploitation rules applies, and at least one rule of this profile does."
+    ),
+    "autonomous": N_("No rule applies. Someone who skips every question also gets this profile."),
+}
+# How one clause of a rule is written; %(answer)s is a question id, %(values)s its values.
+CLAUSE_TEXTS = {
+    "is": N_("%(answer)s is %(values)s"),
+    "in": N_("%(answer)s is one of %(values)s"),
+    "contains": N_("%(answer)s includes %(values)s"),
+    "count_at_least": N_("%(answer)s has %(values)s or more answers"),
+}
+
+# --- Directory and coverage ------------------------------------------------------------------
+
+GROUP_LABELS = {
+    "men": N_("Men"),
+    "trans": N_("Trans people"),
+    "thai": N_("Thai speakers"),
+    "escort": N_("Escorts"),
+    "unlicensed": N_("People who work without a licence"),
+    "minors": N_("Young people under 18"),
+    "no_permit": N_("People without a residence permit"),
+}

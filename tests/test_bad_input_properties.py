@@ -91,6 +91,8 @@ def api_operations() -> list[tuple[str, str]]:
         ("GET", "/api/v1/regions"),
         ("GET", "/api/v1/providers"),
         ("GET", "/api/v1/coverage"),
+        ("GET", "/api/v1/coverage.csv"),
+        ("GET", "/api/v1/hsds"),
         ("GET", "/healthz"),
     ]
 

@@ -1,8 +1,11 @@
-"""The profile rules of product.md section 3, as one table read from top to bottom."""
+"""The profile rules of product.md section 3, as one table read from top to bottom.
+
+The table is data, not code: the same rows decide a person's profile and are printed on the
+professionals' page, so what the site says it does and what it does cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.matching.types import SIGNALS, Answers, Reason
@@ -12,47 +15,64 @@ MANY_NEEDS = 3
 
 
 @dataclass(frozen=True, slots=True)
+class Clause:
+    """One test on one answer: `is` / `in` a value set, `contains` a value, `count_at_least` n."""
+
+    answer: str
+    test: str
+    values: tuple[str, ...] = ()
+    count: int = 0
+
+    def holds(self, answers: Answers) -> bool:
+        """Whether the answers pass this test; an unanswered question passes none."""
+        given = getattr(answers, self.answer)
+        if self.test in ("is", "in"):
+            return given in self.values
+        if self.test == "contains":
+            return any(v in given for v in self.values)
+        if self.test == "count_at_least":
+            return len(given) >= self.count
+        raise ValueError(f"unknown test {self.test!r}")
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
-    """When `applies` holds, the person gets `profile`, and `code` is one of the reasons."""
+    """When every clause holds, the person gets `profile`, and `code` is one of the reasons."""
 
     profile: str
     code: str
-    applies: Callable[[Answers], bool]
-    answer: str  # the question id the rule reads first, for the professionals' table
+    clauses: tuple[Clause, ...]
+
+    def applies(self, answers: Answers) -> bool:
+        """Whether all clauses hold."""
+        return all(c.holds(answers) for c in self.clauses)
 
 
-def _signal_rule(signal: str) -> Rule:
-    return Rule("exploitation", f"signal_{signal}", lambda a: signal in a.signals, "signals")
+def _is(answer: str, value: str) -> tuple[Clause, ...]:
+    return (Clause(answer, "is", (value,)),)
+
+
+def _contains(answer: str, value: str) -> tuple[Clause, ...]:
+    return (Clause(answer, "contains", (value,)),)
 
 
 # Order matters: the first profile with a matching rule wins; later rows of the same profile
 # only add reasons. Everything that matches nothing is "autonomous".
 RULES: tuple[Rule, ...] = (
-    Rule("exploitation", "under_18", lambda a: a.age_group == "under_18", "age_group"),
-    *(_signal_rule(s) for s in SIGNALS),
-    Rule("complex", "debts_problematic", lambda a: a.debts_level == "problematic", "debts_level"),
-    Rule(
-        "complex",
-        "no_stable_home",
-        lambda a: a.housing_situation == "no_stable_home",
-        "housing_situation",
-    ),
-    Rule(
-        "complex",
-        "lives_at_work",
-        lambda a: a.housing_situation == "lives_at_work",
-        "housing_situation",
-    ),
-    Rule("complex", "need_mental_health", lambda a: "mental_health" in a.needs, "needs"),
-    Rule("complex", "need_addiction", lambda a: "addiction" in a.needs, "needs"),
-    Rule("complex", "no_permit", lambda a: a.residence == "no_permit", "residence"),
+    Rule("exploitation", "under_18", _is("age_group", "under_18")),
+    *(Rule("exploitation", f"signal_{s}", _contains("signals", s)) for s in SIGNALS),
+    Rule("complex", "debts_problematic", _is("debts_level", "problematic")),
+    Rule("complex", "no_stable_home", _is("housing_situation", "no_stable_home")),
+    Rule("complex", "lives_at_work", _is("housing_situation", "lives_at_work")),
+    Rule("complex", "need_mental_health", _contains("needs", "mental_health")),
+    Rule("complex", "need_addiction", _contains("needs", "addiction")),
+    Rule("complex", "no_permit", _is("residence", "no_permit")),
     Rule(
         "complex",
         "no_income_after_stopping",
-        lambda a: a.other_income == "none" and a.stage in ("stopped", "must_stop"),
-        "other_income",
+        (Clause("other_income", "is", ("none",)), Clause("stage", "in", ("stopped", "must_stop"))),
     ),
-    Rule("complex", "many_needs", lambda a: len(a.needs) >= MANY_NEEDS, "needs"),
+    Rule("complex", "many_needs", (Clause("needs", "count_at_least", count=MANY_NEEDS),)),
 )
 
 # The reason given when no rule matches.

@@ -6,9 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app import texts
+from app import directory, open_data, texts
 from app.answers import check_answers
 from app.deps import CatalogDep
 from app.i18n import current_language, gettext
@@ -145,9 +146,10 @@ async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl")
 
 
 def _contact(contact: Any, lang: str) -> dict[str, str]:
-    out = {k: v for k, v in contact.model_dump(exclude={"hours"}).items() if v}
-    if contact.hours:
-        out["hours"] = contact.hours.get(lang)
+    out = {k: v for k, v in contact.model_dump(exclude={"hours", "how"}).items() if v}
+    for name in ("hours", "how"):
+        if getattr(contact, name):
+            out[name] = getattr(contact, name).get(lang)
     return out
 
 
@@ -215,25 +217,42 @@ async def providers(
             continue
         record = p.model_dump(mode="json")
         record["description"] = p.description.texts
-        if record["contact"].get("hours"):
-            record["contact"]["hours"] = p.contact.hours.texts  # type: ignore[union-attr]
+        for name in ("hours", "how"):
+            if record["contact"].get(name):
+                record["contact"][name] = getattr(p.contact, name).texts
         if lang is not None:
             record["description"] = p.description.get(lang)
         out.append(record)
     return out
 
 
+@router.get("/hsds")
+async def hsds(catalog: CatalogDep, lang: LangQuery = "nl") -> dict[str, Any]:
+    """The whole catalogue as Open Referral HSDS 3.0 tables (organization, service, ...)."""
+    return open_data.export_hsds(catalog, lang)
+
+
 @router.get("/coverage")
 async def coverage(catalog: CatalogDep) -> dict[str, Any]:
-    """Per region, how many regional options serve each need and each group (0 = a gap)."""
-    rows = []
-    for r in catalog.regions.values():
-        regional = [p for p in catalog.providers.values() if r.id in p.regions]
-        rows.append(
-            {
-                "region": r.id,
-                "needs": {n: sum(n in p.needs for p in regional) for n in contract.NEEDS},
-                "groups": {g: sum(g in p.groups for p in regional) for g in contract.GROUPS},
-            }
-        )
-    return {"regions": rows}
+    """Per region (and national), how many options serve each need and group; 0 is a gap."""
+    return {
+        "regions": [
+            {"region": row.area, "needs": row.needs, "groups": row.groups}
+            for row in directory.coverage(catalog)
+        ]
+    }
+
+
+class CSVResponse(PlainTextResponse):
+    """A CSV download; declared so that the OpenAPI schema names the real content type."""
+
+    media_type = "text/csv"
+
+
+@router.get("/coverage.csv", response_class=CSVResponse)
+async def coverage_csv(catalog: CatalogDep) -> CSVResponse:
+    """The same matrix as CSV, for spreadsheets."""
+    return CSVResponse(
+        directory.coverage_csv(directory.coverage(catalog)),
+        headers={"Content-Disposition": 'attachment; filename="verder-coverage.csv"'},
+    )

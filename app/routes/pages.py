@@ -7,7 +7,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n
-from app.deps import CatalogDep, LangDep, TemplatesDep
+from app.deps import CatalogDep, LangDep, SettingsDep, TemplatesDep
+from app.matching import rules as matching_rules
+from app.matching.types import PROFILES
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,6 +63,23 @@ async def about(
         request,
         "pages/about.html",
         {"provider_count": len(catalog.providers), "region_count": len(catalog.regions)},
+    )
+
+
+@router.get("/{lang}/professionals")
+async def professionals(
+    request: Request, lang: LangDep, templates: TemplatesDep, settings: SettingsDep
+) -> Response:
+    """For helpers: what the site does, the profiles, and the rules straight from the matcher."""
+    return templates.TemplateResponse(
+        request,
+        "pages/professionals.html",
+        {
+            "rules": matching_rules.RULES,
+            "profiles": PROFILES,
+            "many_needs": matching_rules.MANY_NEEDS,
+            "contact": settings.corrections_contact,
+        },
     )
 
 

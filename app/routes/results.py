@@ -13,7 +13,8 @@ from app import saved_results
 from app.answers import check_answers
 from app.deps import CatalogDep, EngineDep, LangDep, SettingsDep, TemplatesDep, rate_limit
 from app.forms import read_form, single
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, N_, gettext
+from app.qr import qr_svg
 from app.routes.check import render_result
 from app.security import csrf_verdict
 
@@ -96,6 +97,7 @@ async def show(
         "expires_on": saved.expires_on,
         "lang_used": saved.lang if saved.lang in LANGUAGES else None,
         "links": [(code, f"/{code}/r/{token}") for code in LANGUAGES],
+        "qr": qr_svg(f"{base}/{lang}/r/{token}", title=gettext(N_("QR code of this link"))),
     }
     return render_result(request, templates, catalog, checked, saved=info)
 

@@ -200,3 +200,10 @@ def test_every_rule_is_reachable() -> None:
         _, reasons = decide_profile(answers(**case.values[0]))
         triggered |= {r.code for r in reasons}
     assert {rule.code for rule in RULES} <= triggered
+
+
+def test_a_clause_with_an_unknown_test_is_an_error() -> None:
+    from app.matching.rules import Clause
+
+    with pytest.raises(ValueError, match="unknown test"):
+        Clause("stage", "resembles", ("x",)).holds(Answers())

@@ -152,7 +152,7 @@ def test_providers_filter_by_region_and_need(client: TestClient) -> None:
 
 def test_coverage_counts_per_region(client: TestClient) -> None:
     body = client.get("/api/v1/coverage").json()
-    assert len(body["regions"]) == 18
+    assert len(body["regions"]) == 19, "18 regions and the national row"
     assert set(body["regions"][0]["needs"]) == set(NEEDS)
 
 

@@ -182,3 +182,42 @@ def test_bad_tokens_get_the_same_404(client: TestClient, token: str) -> None:
     assert response.status_code == 404
     reference = client.get("/en/r/" + "B" * 43)
     assert response.text == reference.text
+
+
+class TestHandOff:
+    def test_the_saved_page_has_a_qr_code_of_its_link(self, client: TestClient) -> None:
+        path = saved_path(client)
+        soup = parse_page(client.get(path), lang="en")
+        svg = soup.select_one(".qr-figure svg")
+        assert svg is not None and svg["role"] == "img"
+        assert svg.select_one("title").get_text()
+        assert soup.select_one(".qr-figure figcaption").get_text()
+
+    def test_the_qr_code_encodes_the_link_in_the_pages_language(self, client: TestClient) -> None:
+        token = saved_path(client).rsplit("/", 1)[1]
+        nl = parse_page(client.get(f"/nl/r/{token}"), lang="nl").select_one(".qr-figure svg")
+        th = parse_page(client.get(f"/th/r/{token}"), lang="th").select_one(".qr-figure svg")
+        assert str(nl.select_one("path.qrline")) != str(th.select_one("path.qrline"))
+
+    def test_the_saved_page_offers_printing_and_deleting(self, client: TestClient) -> None:
+        soup = parse_page(client.get(saved_path(client)), lang="en")
+        assert soup.select_one("#print-slot[data-print-label]") is not None
+        assert soup.select_one("form[action$='/delete'] button") is not None
+
+    def test_change_my_answers_carries_them_back_by_post(self, client: TestClient) -> None:
+        response = client.post("/en/check", content=urlencode(ANSWERS), headers=FORM)
+        soup = parse_page(response, lang="en")
+        form = soup.select_one("form.change-answers")
+        assert form["method"] == "post"
+        assert "?" not in form["action"]
+        step_one = client.post(
+            "/en/check",
+            content=urlencode(
+                [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+                + [("step", "1")]
+            ),
+            headers=FORM,
+        )
+        page = parse_page(step_one, lang="en")
+        assert page.select_one("#municipality option[selected]")["value"] == "GM0344"
+        assert page.select_one("#languages-th").has_attr("checked")

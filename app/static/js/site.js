@@ -35,6 +35,77 @@
     }
   });
 
+  // "Start the questions" opens step 1 by POST (the link's GET still works without JavaScript):
+  // then every questionnaire page is a POST answer that is never cached, and Back after the
+  // quick exit cannot show one again.
+  var starts = document.querySelectorAll("a[data-post-step]");
+  Array.prototype.forEach.call(starts, function (start) {
+    start.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+        return; // a new tab or window: let the browser open the link as it is
+      }
+      event.preventDefault();
+      var form = document.createElement("form");
+      var step = document.createElement("input");
+      form.method = "post";
+      form.action = start.getAttribute("href");
+      step.type = "hidden";
+      step.name = "step";
+      step.value = start.getAttribute("data-post-step");
+      form.appendChild(step);
+      document.body.appendChild(form);
+      form.submit();
+    });
+  });
+
+  // Print button where the page offers one (printing works without it, from the browser menu).
+  var slot = document.getElementById("print-slot");
+  if (slot && window.print) {
+    var printButton = document.createElement("button");
+    printButton.type = "button";
+    printButton.className = "button button--secondary";
+    printButton.textContent = slot.getAttribute("data-print-label") || "Print";
+    printButton.addEventListener("click", function () { window.print(); });
+    slot.parentNode.insertBefore(printButton, slot.nextSibling);
+  }
+
+  // Type-to-filter for the long list of municipalities; without JavaScript the grouped
+  // list works on its own.
+  var place = document.getElementById("municipality");
+  if (place && place.tagName === "SELECT" && place.getAttribute("data-filter-label")) {
+    var filterId = "municipality-filter";
+    var wrap = document.createElement("div");
+    wrap.className = "place-filter";
+    var filterLabel = document.createElement("label");
+    filterLabel.htmlFor = filterId;
+    filterLabel.textContent = place.getAttribute("data-filter-label");
+    var input = document.createElement("input");
+    input.type = "text";
+    input.id = filterId;
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    wrap.appendChild(filterLabel);
+    wrap.appendChild(input);
+    place.parentNode.insertBefore(wrap, place);
+    var fold = function (text) {
+      return text.normalize("NFKD").replace(/[\u0300-\u036f'’\-\s]/g, "").toLowerCase();
+    };
+    input.addEventListener("input", function () {
+      var wanted = fold(input.value);
+      var first = null;
+      Array.prototype.forEach.call(place.querySelectorAll("option"), function (option) {
+        var hit = !wanted || !option.value || option.value === "prefer_not_to_say" ||
+          fold(option.textContent + (option.getAttribute("data-aliases") || "")).indexOf(wanted) !== -1;
+        option.hidden = !hit;
+        if (hit && wanted && !first && option.value.indexOf("GM") === 0) { first = option; }
+      });
+      Array.prototype.forEach.call(place.querySelectorAll("optgroup"), function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      if (first) { place.value = first.value; }
+    });
+  }
+
   // Copy button for a saved link.
   var url = document.getElementById("saved-url");
   if (url && navigator.clipboard) {

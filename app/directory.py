@@ -1,0 +1,72 @@
+"""The directory and the coverage matrix: the catalogue browsed without a questionnaire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.catalog import Catalog, ProviderRecord
+from app.matching.types import GROUPS, NATIONAL, NEEDS
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a helper narrowed the directory to; None means all."""
+
+    region: str | None = None
+    need: str | None = None
+    group: str | None = None
+
+
+def list_providers(catalog: Catalog, filters: Filters) -> list[tuple[str, list[ProviderRecord]]]:
+    """Providers grouped by area (national first, then regions), narrowed by the filters."""
+    areas = [NATIONAL, *catalog.regions] if filters.region is None else [NATIONAL, filters.region]
+    grouped = []
+    for area in areas:
+        matches = [
+            p
+            for p in catalog.providers.values()
+            if area in p.regions
+            and (filters.need is None or filters.need in p.needs)
+            and (filters.group is None or filters.group in p.groups)
+        ]
+        if matches:
+            grouped.append((area, matches))
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """How many options one area has for each need and each group."""
+
+    area: str  # a region id, or "national"
+    needs: dict[str, int]
+    groups: dict[str, int]
+
+
+def coverage(catalog: Catalog) -> list[CoverageRow]:
+    """Per region the number of regional options for each need and group; national last."""
+    rows = []
+    for area in [*catalog.regions, NATIONAL]:
+        serving = [p for p in catalog.providers.values() if area in p.regions]
+        rows.append(
+            CoverageRow(
+                area=area,
+                needs={n: sum(n in p.needs for p in serving) for n in NEEDS},
+                groups={g: sum(g in p.groups for p in serving) for g in GROUPS},
+            )
+        )
+    return rows
+
+
+def coverage_csv(rows: list[CoverageRow]) -> str:
+    """The matrix as CSV: one line per area, a column per need and per group."""
+    header = ["area", *(f"need:{n}" for n in NEEDS), *(f"group:{g}" for g in GROUPS)]
+    lines = [",".join(header)]
+    for row in rows:
+        values = [
+            row.area,
+            *(str(row.needs[n]) for n in NEEDS),
+            *(str(row.groups[g]) for g in GROUPS),
+        ]
+        lines.append(",".join(values))
+    return "\r\n".join(lines) + "\r\n"
