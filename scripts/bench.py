@@ -54,6 +54,7 @@ from bench_common import (
     urlencode,
     uvicorn_argv,
     wait_http,
+    wait_idle,
 )
 
 # The targets of issue 6, on this machine, one worker, 64 connections.
@@ -186,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
         opened = run_wrk(
             base, [(f"/nl/r/{t}", "") for t in tokens], work_dir=tmp, server_pids=pids, **wrk_opts
         )
-        rss_loaded, rss_peak = rss_mb(site.pid)
 
         profiles: dict[str, str] = {}
         if not args.no_profile:
@@ -196,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             profiles["POST /nl/check (result)"] = _profile(
                 base, site, [("/nl/check", b) for b in bodies], "POST", tmp, "result"
             )
+            profiles["GET /nl/r/{token} (open a saved result)"] = _profile(
+                base, site, [(f"/nl/r/{t}", "") for t in tokens], "GET", tmp, "open"
+            )
+        wait_idle([site.pid])
+        rss_loaded, rss_peak = rss_mb(site.pid)
         site.stop()
 
         log("measuring the bare FastAPI ceiling")
@@ -339,6 +344,7 @@ def _profile(
 ) -> str:
     """Sample the site with py-spy while wrk drives one endpoint; return a Markdown summary."""
     log(f"profiling {method} {requests[0][0]} with py-spy for {seconds} s")
+    wait_idle([site.pid])
     spec = tmp / f"profile-{name}.tsv"
     spec.write_text("".join(f"{p}\t{b}\n" for p, b in requests))
     load = subprocess.Popen(  # noqa: S603 - wrk on loopback, bounded by -d

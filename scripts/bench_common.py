@@ -328,11 +328,13 @@ def run_wrk(
         "BENCH_REPORT": str(report),
     }
     base = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "5s", "-s", str(WRK_LUA)]
+    wait_idle(server_pids)
     if warmup:
         subprocess.run(  # noqa: S603
             [*base, f"-d{warmup}s", base_url], env=env, check=True, capture_output=True
         )
     report.unlink(missing_ok=True)
+    wait_idle(server_pids)
     cpu_before = sum(tree_cpu_seconds(pid) for pid in server_pids)
     subprocess.run(  # noqa: S603
         [*base, f"-d{seconds}s", base_url], env=env, check=True, capture_output=True
@@ -355,6 +357,24 @@ def run_wrk(
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pids: Sequence[int], timeout: float = 60.0) -> None:
+    """Wait until the servers have worked off requests queued by a previous run.
+
+    wrk stops after its duration, but a server that fell behind still answers the requests it
+    had accepted; measuring the next case meanwhile would charge that work to it.
+    """
+    if not pids:
+        return
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    before = sum(tree_cpu_seconds(pid) for pid in pids)
+    while time.monotonic() < deadline and quiet < 2:
+        time.sleep(0.25)
+        now = sum(tree_cpu_seconds(pid) for pid in pids)
+        quiet = quiet + 1 if now - before < 0.05 else 0  # under 20 % of one core
+        before = now
 
 
 def tree_cpu_seconds(pid: int) -> float:
