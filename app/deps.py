@@ -11,26 +11,34 @@ from starlette.templating import Jinja2Templates
 from app.catalog import Catalog
 from app.i18n import LANGUAGES, current_language
 from app.settings import Settings
+from app.templating import PageCache
 
 
-def get_settings(request: Request) -> Settings:
+# These are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
+# which for a one-line attribute read costs more than the whole lookup.
+async def get_settings(request: Request) -> Settings:
     """The settings this app was built with."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The catalogue loaded at start-up."""
     return request.app.state.catalog  # type: ignore[no-any-return]
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """The database engine."""
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     """The Jinja templates."""
     return request.app.state.templates  # type: ignore[no-any-return]
+
+
+async def get_pages(request: Request) -> PageCache:
+    """The cache of pages that depend only on their language."""
+    return request.app.state.pages  # type: ignore[no-any-return]
 
 
 async def get_lang(lang: str) -> str:
@@ -64,3 +72,4 @@ CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 LangDep = Annotated[str, Depends(get_lang)]
+PagesDep = Annotated[PageCache, Depends(get_pages)]

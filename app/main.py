@@ -21,7 +21,7 @@ from app.ratelimit import RateLimiter
 from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
-from app.templating import build_templates, load_static
+from app.templating import PageCache, build_templates, load_static
 
 log = logging.getLogger("verder")
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.templates = build_templates(
             static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
         )
+        app.state.pages = PageCache(app.state.templates)
         app.state.secret = settings.secret_key.encode() or secrets.token_bytes(32)
         app.state.rate_limiter = (
             RateLimiter(

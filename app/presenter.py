@@ -23,6 +23,8 @@ class OptionView:
     """One option card: the provider, which of her needs it covers and why it is there."""
 
     provider: ProviderRecord
+    option: Option  # what the matcher said; with the language it fixes the whole card
+    region_name: str | None
     section: str
     covers: tuple[str, ...]
     covers_text: tuple[str, ...]
@@ -120,6 +122,8 @@ def _option_view(
 ) -> OptionView:
     return OptionView(
         provider=provider,
+        option=option,
+        region_name=region_name,
         section=option.section,
         covers=option.covers,
         covers_text=tuple(need_short(n) for n in option.covers),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n, texts
@@ -60,6 +65,8 @@ def build_templates(
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code: no file-system check on every include and render.
+        auto_reload=False,
     )
     env.policies["ext.i18n.trimmed"] = True
     # The callables read the language from a ContextVar on each call: never a shared locale.
@@ -83,8 +90,15 @@ def build_templates(
     env.globals["group_labels"] = texts.GROUP_LABELS
     env.globals["spoken_labels"] = texts.SPOKEN_LANGUAGE_LABELS
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
-    env.filters["long_date"] = lambda d: format_date(d, "long", locale=i18n.current_language.get())
+    env.globals["option_card"] = CardCache(env)
+    env.filters["long_date"] = lambda d: long_date(d, i18n.current_language.get())
     return Jinja2Templates(env=env, context_processors=[page_context])
+
+
+@functools.lru_cache(maxsize=4096)
+def long_date(day: date, lang: str) -> str:
+    """A date written out in `lang`; cached, since Babel's formatting is slow and dates repeat."""
+    return format_date(day, "long", locale=lang)
 
 
 def page_context(request: Request) -> dict[str, Any]:
@@ -94,3 +108,53 @@ def page_context(request: Request) -> dict[str, Any]:
     rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
     alternates = [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES]
     return {"lang": lang, "alternates": alternates, "path": path}
+
+
+class CardCache:
+    """Option cards rendered once per language, matcher option and region, then reused.
+
+    A card is fully determined by those three (the catalogue is fixed for the process), and
+    the result page shows up to ~25 of them: rendering each anew was most of a result's cost.
+    """
+
+    # Enough for every provider in several sections and need combinations; then start over.
+    MAX_CARDS = 8192
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self._cards: dict[tuple[Any, ...], Markup] = {}
+
+    def __call__(self, view: Any) -> Markup:
+        """The card's HTML for an OptionView."""
+        lang = i18n.current_language.get()
+        key = (lang, view.option, view.region_name)
+        card = self._cards.get(key)
+        if card is None:
+            if len(self._cards) >= self.MAX_CARDS:
+                self._cards.clear()
+            html = self.env.get_template("_option_card.html").render(option=view, lang=lang)
+            card = self._cards[key] = Markup(html)  # noqa: S704 - autoescaped template output
+        return card
+
+
+class PageCache:
+    """Pages that depend only on their language are rendered once per language and reused.
+
+    Their content changes only with the code, the translations or the catalogue, all of which
+    are fixed for the life of the process; so the cache never needs invalidating.
+    """
+
+    def __init__(self, templates: Jinja2Templates) -> None:
+        self.templates = templates
+        self._bodies: dict[tuple[str, str], bytes] = {}
+
+    def response(
+        self, request: Request, name: str, context: Callable[[], dict[str, Any]]
+    ) -> Response:
+        """The page `name` for the request's language; `context` is called on first render only."""
+        key = (name, i18n.current_language.get())
+        body = self._bodies.get(key)
+        if body is None:
+            rendered = self.templates.TemplateResponse(request, name, context())
+            body = self._bodies[key] = bytes(rendered.body)
+        return Response(body, media_type="text/html; charset=utf-8")

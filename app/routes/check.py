@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from app import texts
 from app.answers import Checked, check_answers
 from app.catalog import Catalog
-from app.deps import CatalogDep, LangDep, TemplatesDep
+from app.deps import CatalogDep, LangDep, PagesDep, TemplatesDep
 from app.forms import read_form, single
 from app.matching import engine as matching_engine
 from app.presenter import present
@@ -23,10 +23,12 @@ STEP_NUMBERS = {str(s.number): s for s in texts.STEPS}
 
 @router.get("/{lang}/check")
 async def questionnaire(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
 ) -> Response:
-    """The first step of the questionnaire, empty."""
-    return render_step(request, templates, catalog, Checked(), texts.STEPS[0].number)
+    """The first step of the questionnaire, empty: the same for everyone, so rendered once."""
+    return pages.response(
+        request, "pages/check/step.html", lambda: step_context(catalog, Checked(), 1)
+    )
 
 
 @router.post("/{lang}/check")
@@ -62,23 +64,27 @@ def render_step(
     status_code: int = 200,
 ) -> Response:
     """One step of the form; answers of the other steps ride along as hidden fields."""
-    step = texts.STEPS[number - 1]
-    on_page = {q.id for q in step.questions}
-    hidden = [(k, v) for k, v in checked.pairs() if k not in on_page]
     return templates.TemplateResponse(
         request,
         "pages/check/step.html",
-        {
-            "step": step,
-            "steps": texts.STEPS,
-            "values": checked.values,
-            "errors": checked.errors,
-            "hidden": hidden,
-            "carry": [*checked.pairs(), ("step", str(number))],
-            "provinces": catalog.provinces(),
-        },
+        step_context(catalog, checked, number),
         status_code=status_code,
     )
+
+
+def step_context(catalog: Catalog, checked: Checked, number: int) -> dict[str, Any]:
+    """What the step template needs: the step, her answers so far, errors, hidden fields."""
+    step = texts.STEPS[number - 1]
+    on_page = {q.id for q in step.questions}
+    return {
+        "step": step,
+        "steps": texts.STEPS,
+        "values": checked.values,
+        "errors": checked.errors,
+        "hidden": [(k, v) for k, v in checked.pairs() if k not in on_page],
+        "carry": [*checked.pairs(), ("step", str(number))],
+        "provinces": catalog.provinces(),
+    }
 
 
 def render_result(

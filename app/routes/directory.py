@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from app import directory
 from app.catalog import Catalog
-from app.deps import CatalogDep, LangDep, TemplatesDep
+from app.deps import CatalogDep, LangDep, PagesDep, TemplatesDep
 from app.forms import read_form, single
 from app.i18n import current_language
 from app.matching.types import GROUPS, NEEDS
@@ -23,27 +23,23 @@ def _region_names(catalog: Catalog) -> dict[str, str]:
     return {r.id: r.name.get(lang) for r in catalog.regions.values()}
 
 
-def _render_directory(
-    request: Request, templates: Any, catalog: Catalog, filters: directory.Filters
-) -> Response:
-    return templates.TemplateResponse(
-        request,
-        "pages/directory.html",
-        {
-            "filters": filters,
-            "grouped": directory.list_providers(catalog, filters),
-            "regions": list(catalog.regions.values()),
-            "region_names": _region_names(catalog),
-        },
-    )
+def _directory_context(catalog: Catalog, filters: directory.Filters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "grouped": directory.list_providers(catalog, filters),
+        "regions": list(catalog.regions.values()),
+        "region_names": _region_names(catalog),
+    }
 
 
 @router.get("/{lang}/directory")
 async def directory_page(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
 ) -> Response:
     """Every provider, national first, then by region."""
-    return _render_directory(request, templates, catalog, directory.Filters())
+    return pages.response(
+        request, "pages/directory.html", lambda: _directory_context(catalog, directory.Filters())
+    )
 
 
 @router.post("/{lang}/directory")
@@ -62,18 +58,19 @@ async def directory_filtered(
     ):
         raise HTTPException(status_code=422)
     filters = directory.Filters(region=region, need=need, group=group)
-    return _render_directory(request, templates, catalog, filters)
+    context = _directory_context(catalog, filters)
+    return templates.TemplateResponse(request, "pages/directory.html", context)
 
 
 @router.get("/{lang}/coverage")
 async def coverage_page(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
 ) -> Response:
     """The region x need and region x group matrices, gaps marked in colour and words."""
-    return templates.TemplateResponse(
+    return pages.response(
         request,
         "pages/coverage.html",
-        {
+        lambda: {
             "rows": directory.coverage(catalog),
             "needs": NEEDS,
             "groups": GROUPS,

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n
-from app.deps import CatalogDep, LangDep, SettingsDep, TemplatesDep
+from app.deps import CatalogDep, LangDep, PagesDep, SettingsDep, TemplatesDep
 from app.matching import rules as matching_rules
 from app.matching.types import PROFILES
 
@@ -32,49 +32,49 @@ async def language_root(lang: LangDep) -> Response:
 
 @router.get("/{lang}/")
 async def home(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
+    request: Request, lang: LangDep, templates: TemplatesDep, pages: PagesDep, catalog: CatalogDep
 ) -> Response:
     """What the site does, how long it takes, what happens to answers, and urgent help."""
-    deleted = request.query_params.get("deleted") == "1"
     emergency = [p for p in catalog.providers.values() if p.emergency]
-    return templates.TemplateResponse(
-        request, "pages/home.html", {"deleted": deleted, "emergency": emergency}
+    if request.query_params.get("deleted") == "1":
+        context = {"deleted": True, "emergency": emergency}
+        return templates.TemplateResponse(request, "pages/home.html", context)
+    return pages.response(
+        request, "pages/home.html", lambda: {"deleted": False, "emergency": emergency}
     )
 
 
 @router.get("/{lang}/safety")
-async def safety(request: Request, lang: LangDep, templates: TemplatesDep) -> Response:
+async def safety(request: Request, lang: LangDep, pages: PagesDep) -> Response:
     """Using this site safely."""
-    return templates.TemplateResponse(request, "pages/safety.html", {})
+    return pages.response(request, "pages/safety.html", dict)
 
 
 @router.get("/{lang}/privacy")
-async def privacy(request: Request, lang: LangDep, templates: TemplatesDep) -> Response:
+async def privacy(request: Request, lang: LangDep, pages: PagesDep) -> Response:
     """What happens to answers and what is never kept."""
-    return templates.TemplateResponse(request, "pages/privacy.html", {})
+    return pages.response(request, "pages/privacy.html", dict)
 
 
 @router.get("/{lang}/about")
-async def about(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
-) -> Response:
+async def about(request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep) -> Response:
     """What the site is and where its data comes from."""
-    return templates.TemplateResponse(
+    return pages.response(
         request,
         "pages/about.html",
-        {"provider_count": len(catalog.providers), "region_count": len(catalog.regions)},
+        lambda: {"provider_count": len(catalog.providers), "region_count": len(catalog.regions)},
     )
 
 
 @router.get("/{lang}/professionals")
 async def professionals(
-    request: Request, lang: LangDep, templates: TemplatesDep, settings: SettingsDep
+    request: Request, lang: LangDep, pages: PagesDep, settings: SettingsDep
 ) -> Response:
     """For helpers: what the site does, the profiles, and the rules straight from the matcher."""
-    return templates.TemplateResponse(
+    return pages.response(
         request,
         "pages/professionals.html",
-        {
+        lambda: {
             "rules": matching_rules.RULES,
             "profiles": PROFILES,
             "many_needs": matching_rules.MANY_NEEDS,
