@@ -476,12 +476,15 @@ def _report(
         r = case.result
         rows.append(_row(case.label, r, bare, static))
         if case.target_rps is None:
-            want = QUESTIONNAIRE_SHARE_OF_BARE * bare.rps
+            # Judged per CPU second: the two runs are seconds apart on a machine whose other
+            # load changes, which moves req/s but hardly the server's CPU per request.
+            share = r.rps_per_core / bare.rps_per_core if bare.rps_per_core else 0.0
             targets.append(
                 (
-                    f"{case.label}: ≥ 75 % of the bare ceiling (≥ {fmt_rate(want)} req/s)",
-                    f"{100 * r.rps / bare.rps:.0f} % ({fmt_rate(r.rps)} req/s)",
-                    r.rps >= want,
+                    f"{case.label}: ≥ 75 % of the bare ceiling (per server CPU second)",
+                    f"{100 * share:.0f} % ({fmt_rate(r.rps_per_core)} vs "
+                    f"{fmt_rate(bare.rps_per_core)}; by req/s {100 * r.rps / bare.rps:.0f} %)",
+                    share >= QUESTIONNAIRE_SHARE_OF_BARE,
                 )
             )
         else:
