@@ -202,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_idle([site.pid])
         rss_loaded, rss_peak = rss_mb(site.pid)
         site.stop()
+        failed = _failed_answers(site.log_path)
 
         log("measuring the bare FastAPI ceiling")
         bare = _bare_ceiling(page, tmp, running, wrk_opts)
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         Case("open", "GET /nl/r/{token} (open a saved result)", opened, True, OPEN_RPS),
     ]
     memory = (rss_idle, rss_loaded, rss_peak)
-    report = _report(cases, bare, static, info, args, len(page), memory, header_problems)
+    report = _report(cases, bare, static, info, args, len(page), memory, header_problems + failed)
     print(report.console)
     if not args.no_write:
         update_section("bench", report.markdown, args.doc)
@@ -256,6 +257,17 @@ def _prepare(base: str) -> tuple[bytes, list[str], list[str]]:
     opened = http(f"{base}/nl/r/{tokens[0]}")
     check("GET /nl/r/{token}", opened.status, 200, opened.headers)
     return page.body, tokens, problems
+
+
+def _failed_answers(log_path: Path) -> list[str]:
+    """4xx and 5xx answers in the site's own access log (one line per request, no IPs)."""
+    counts: Counter[str] = Counter()
+    for line in log_path.read_text(errors="replace").splitlines():
+        words = line.split(" verder.access ", 1)[-1].split()
+        logged = " verder.access " in line and len(words) >= 3 and words[2].isdigit()
+        if logged and int(words[2]) >= 400:
+            counts[f"{words[0]} {words[1]} {words[2]}"] += 1
+    return [f"the site answered {k} {n} time(s)" for k, n in sorted(counts.items())]
 
 
 def _bare_ceiling(
@@ -531,9 +543,10 @@ def _report(
     )
     idle, loaded, peak = memory
     headers_line = (
-        "Every measured response carried the safety headers and no `Server` header."
+        "Every checked response carried the safety headers and no `Server` header, and the "
+        "site's log shows no 4xx or 5xx answer."
         if not header_problems
-        else "Safety header problems: " + "; ".join(header_problems)
+        else "Problems: " + "; ".join(header_problems) + "."
     )
     method = (
         f"wrk, {args.threads} threads, {args.connections} connections, {args.warmup} s warm-up "
