@@ -63,7 +63,12 @@ run: install i18n-compile init-db ## Serve the site on http://$(HOST):$(PORT) (H
 		--no-access-log --no-server-header --log-config app/log_config.json
 
 test: install i18n-compile ## Run the whole test suite (starts a throwaway PostgreSQL too)
+	$(BIN)/python scripts/browser_env.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
+
+browser-test: install i18n-compile ## Run only the browser tests (Debian's Chromium; screenshots in test-output/)
+	$(BIN)/python scripts/browser_env.py
+	$(BIN)/python -m pytest -m browser
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
