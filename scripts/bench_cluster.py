@@ -306,9 +306,11 @@ def main(argv: list[str] | None = None) -> int:
             limits = check_rate_limits(limited_front, tokens[0])
             log_sample = _log_sample(limited_log)
             limited.stop()
-            access_lines = access_log.read_text().count("\n")
+            access_text = access_log.read_text()
+            access_lines = access_text.count("\n")
+            failed = _failed(access_text)
 
-    markdown = _markdown(info, args, one, two, limits, log_sample, spread, access_lines)
+    markdown = _markdown(info, args, one, two, limits, log_sample, spread, access_lines, failed)
     print(markdown)
     if not args.no_write:
         update_section("bench-cluster", markdown, args.doc)
@@ -330,6 +332,17 @@ def _requests_served(app: Service) -> int:
     return sum(1 for line in text.splitlines() if " verder.access " in line)
 
 
+def _failed(access_log: str) -> dict[str, int]:
+    """4xx and 5xx answers in nginx's log of the throughput runs: `route status` -> count."""
+    counts: dict[str, int] = {}
+    for line in access_log.splitlines():
+        words = line.split()
+        if len(words) >= 4 and words[3].isdigit() and int(words[3]) >= 400:
+            key = f"{words[1]} {words[2]} {words[3]}"
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def _log_sample(path: Path) -> list[str]:
     lines = path.read_text().splitlines() if path.exists() else []
     wanted = []
@@ -347,6 +360,7 @@ def _markdown(
     log_sample: list[str],
     spread: list[int],
     access_lines: int,
+    failed: dict[str, int],
 ) -> str:
     labels = {
         "questionnaire": "GET /nl/check (questionnaire)",
@@ -362,8 +376,8 @@ def _markdown(
     for key, label in labels.items():
         a, b = one[key], two[key]
         rows.append(
-            f"| {label} | {fmt_rate(a.rps)} | {a.p99_ms:.1f} | {a.errors} | {fmt_rate(b.rps)} | "
-            f"{b.p99_ms:.1f} | {b.errors} | {b.rps / a.rps:.2f}× | "
+            f"| {label} | {fmt_rate(a.rps)} | {a.p99_ms:.1f} | {_errors(a)} | {fmt_rate(b.rps)} | "
+            f"{b.p99_ms:.1f} | {_errors(b)} | {b.rps / a.rps:.2f}× | "
             f"{a.cpu_ms_per_request:.2f} → {b.cpu_ms_per_request:.2f} |"
         )
     ok_limits = (
@@ -401,7 +415,14 @@ def _markdown(
             *rows,
             "",
             f"Requests per instance during the cluster runs (from each instance's own log): "
-            f"{' / '.join(f'{n:,}' for n in spread)}; nginx logged {access_lines:,} lines.",
+            f"{' / '.join(f'{n:,}' for n in spread)}; nginx logged {access_lines:,} lines, "
+            + (
+                "none of them a 4xx or 5xx."
+                if not failed
+                else "with these 4xx/5xx answers: "
+                + ", ".join(f"{k} × {n}" for k, n in sorted(failed.items()))
+                + "."
+            ),
             "",
             textwrap.fill(limit_text, 100),
             "",
@@ -414,6 +435,11 @@ def _markdown(
             textwrap.fill(method, 100),
         ]
     )
+
+
+def _errors(r: WrkResult) -> str:
+    detail = ", ".join(f"{k} {v}" for k, v in r.error_detail.items())
+    return f"{r.errors} ({detail})" if detail else str(r.errors)
 
 
 def _pg_version() -> str:
