@@ -457,15 +457,30 @@ def machine() -> dict[str, str]:
         "nginx": _first_line([nginx_binary(), "-v"]).replace("nginx version: ", ""),
         "load": load,
         "commit": _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "tree": _tree_state(),
     }
+
+
+def _tree_state() -> str:
+    """Whether the measured code is exactly the commit or has uncommitted changes."""
+    try:
+        done = subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "tree state unknown"
+    return "with uncommitted changes in the tree" if done.stdout.strip() else "clean tree"
 
 
 def machine_markdown(info: Mapping[str, str]) -> str:
     """The machine as a short Markdown list."""
     return "\n".join(
         [
-            f"- Date: {info['date']}, commit {info['commit']} (plus any uncommitted work in the "
-            "tree)",
+            f"- Date: {info['date']}, commit {info['commit']} ({info['tree']})",
             f"- CPU: {info['cpu']}; memory {info['memory']}; {info['os']}",
             f"- Load average when the run started: {info['load']}",
             f"- Python {info['python']}; {info['packages']}",
