@@ -164,6 +164,7 @@ def gzip_size(body: bytes) -> int:
 def screenshot(page: Any, name: str) -> None:
     """A full-page screenshot in test-output/ for people to look at."""
     OUTPUT.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # sticky parts are drawn where the view is
     page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
 
 
