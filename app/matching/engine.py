@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 from app.matching.rules import DANGER_NOW_CODE, decide_profile
@@ -84,13 +85,24 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
             picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
 
     gaps = []
+    # One pass to group what is for her by need, instead of one pass over everything per need.
+    regional_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
+    national_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
+    for p in relevant:
+        if not p.emergency and picker.for_her(p):
+            grouped = national_by_need if p.national else regional_by_need
+            for need in p.needs:
+                if need in grouped:
+                    grouped[need].append(p)
     for need in needs:
-        serving = [p for p in relevant if need in p.needs and not p.emergency and picker.for_her(p)]
-        regional = [p for p in serving if not p.national]
+        regional, national = regional_by_need[need], national_by_need[need]
         if region is not None and not regional:
             gaps.append(need)
-        covered = sum(1 for p in serving if p.id in picker.chosen)
-        for p in picker.ranked(regional) + picker.ranked(p for p in serving if p.national):
+        # Options already on the page (the urgent list aside) that cover this need count.
+        covered = sum(1 for o in picker.options if o.section != "urgent" and need in o.covers)
+        # Enough candidates to fill the need even if some are already on the page.
+        limit = OPTIONS_PER_NEED + len(picker.chosen)
+        for p in picker.ranked(regional, limit) + picker.ranked(national, limit):
             if covered >= OPTIONS_PER_NEED:
                 break
             if picker.add(p, "need", Reason("serves_need", (("need", need),))):
@@ -144,16 +156,19 @@ class _Picker:
             return True
         return bool(p.needs.intersection(self.needs) or p.groups & self.groups)
 
-    def ranked(self, providers: Iterable[Provider]) -> list[Provider]:
-        """Regional first, then her groups, then her languages; ties keep catalogue order."""
-        return sorted(
-            providers,
-            key=lambda p: (
-                p.national,
-                -len(p.groups & self.groups),
-                -len(p.languages & self.languages),
-            ),
-        )
+    def ranked(self, providers: Iterable[Provider], limit: int | None = None) -> list[Provider]:
+        """Regional first, then her groups, then her languages; ties keep catalogue order.
+
+        With `limit`, only the best that many (heapq.nsmallest is a stable partial sort, so
+        the order is the same as a full sort's; a large region need not be sorted whole).
+        """
+
+        def key(p: Provider) -> tuple[bool, int, int]:
+            return (p.national, -len(p.groups & self.groups), -len(p.languages & self.languages))
+
+        if limit is None:
+            return sorted(providers, key=key)
+        return heapq.nsmallest(limit, providers, key=key)
 
     def add(self, p: Provider, section: str, first: Reason) -> bool:
         """Add `p` unless it is already on the page; return whether it was added."""

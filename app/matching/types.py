@@ -129,11 +129,11 @@ class Provider:
     groups: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     emergency: bool = False
+    # True when the provider serves the whole country; derived, kept because it is asked often.
+    national: bool = field(init=False)
 
-    @property
-    def national(self) -> bool:
-        """True when the provider serves the whole country."""
-        return NATIONAL in self.regions
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "national", NATIONAL in self.regions)
 
 
 @dataclass(frozen=True)
