@@ -13,6 +13,7 @@ from tests.browser.helpers import (
     answer_all,
     next_button,
     result_outcome,
+    save_directly,
 )
 
 SAVE_BUTTON = "form[action$='/r'] button[type=submit]"
@@ -154,10 +155,7 @@ def test_save_open_elsewhere_delete(
 )
 def test_delete_and_leave(new_context: Callable[..., Any], server: str, exit_url: str) -> None:
     page = new_context().new_page()
-    answer_all(page, "en", PROFILES["autonomous"])
-    with page.expect_navigation():
-        page.click(SAVE_BUTTON)
-    saved = page.url
+    saved = save_directly(page, "en", PROFILES["autonomous"])
     page.click(DELETE_AND_LEAVE_BUTTON)
     _on_neutral_site(page, exit_url)
     assert page.goto(saved).status == 404

@@ -101,11 +101,21 @@ def test_first_views(new_context: Callable[..., Any], server: str, lang: str) ->
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
 
     problems = []
+    linked: list[str] = []
     for path in GET_PAGES:
         measured = measure(page, server, lambda path=path: page.goto(f"/{lang}/{path}"))
         expected = 404 if path == "no-such-page" else 200
         assert measured["status"] == expected, (path, measured)
         problems += over_budget(measured, f"{lang}-{path or 'home'}")
+        if not path:
+            linked = page.eval_on_selector_all(
+                f"a[href^='/{lang}/']", "els => els.map(a => new URL(a.href).pathname)"
+            )
+    # Pages linked from the home page that the list does not name (directory, coverage, ...).
+    for path in sorted({p.split("/", 2)[2] for p in linked} - set(GET_PAGES)):
+        measured = measure(page, server, lambda path=path: page.goto(f"/{lang}/{path}"))
+        assert measured["status"] == 200, (path, measured)
+        problems += over_budget(measured, f"{lang}-{path}")
 
     # A result is the answer to a POST: the navigation is turned into that POST.
     url = f"{server}/{lang}/check"
