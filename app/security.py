@@ -19,7 +19,8 @@ from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "object-src 'none'"
 )
 BASE_HEADERS = (
     (b"content-security-policy", CSP.encode()),

@@ -104,13 +104,15 @@ async def show(
 
 @router.post("/{lang}/r/{token}/delete")
 async def remove(
-    request: Request, lang: LangDep, token: str, engine: EngineDep, settings: SettingsDep
+    request: Request, lang: LangDep, token: str, engine: EngineDep, templates: TemplatesDep
 ) -> Response:
     """Delete the saved result now, then confirm on the home page or leave the site."""
     pairs = await read_form(request)
     _check_origin(request, pairs, "delete")
     await run_in_threadpool(saved_results.delete_one, engine=engine, token=token)
-    target = settings.exit_url if single(pairs, "then") == "leave" else f"/{lang}/?deleted=1"
-    return RedirectResponse(
-        target, status_code=303, headers={"Clear-Site-Data": '"cache", "storage"'}
-    )
+    cleared = {"Clear-Site-Data": '"cache", "storage"'}
+    if single(pairs, "then") == "leave":
+        # The CSP's form-action 'self' stops a form's redirect to another site, so this page
+        # leaves by meta refresh (which no JavaScript needs), with a plain link as fallback.
+        return templates.TemplateResponse(request, "pages/leave.html", {}, headers=cleared)
+    return RedirectResponse(f"/{lang}/?deleted=1", status_code=303, headers=cleared)

@@ -147,12 +147,6 @@ def test_save_open_elsewhere_delete(
         assert response.status == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CSP form-action 'self' blocks the delete form's 303 to the exit URL on another "
-    "site: the result is deleted but the page stays. Needs a change in app/routes/results.py "
-    "(answer with a page that leaves by meta refresh instead of a cross-site redirect).",
-)
 def test_delete_and_leave(new_context: Callable[..., Any], server: str, exit_url: str) -> None:
     page = new_context().new_page()
     saved = save_directly(page, "en", PROFILES["autonomous"])

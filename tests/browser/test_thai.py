@@ -108,11 +108,6 @@ def test_thai_renders_with_real_glyphs(shared_page: Any) -> None:
         assert abs(width - w["base"]) < 0.5, f"a tone mark or vowel takes room of its own: {w}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The CSP has no font-src, so default-src 'none' blocks /static/fonts/: needs "
-    "font-src 'self' in app/security.py CSP (safety.md allows adding 'self' sources).",
-)
 def test_the_vendored_thai_font_is_used(shared_page: Any) -> None:
     page = shared_page
     page.goto("/th/")

@@ -77,7 +77,8 @@ def test_static_files_are_fingerprinted_and_cached_long(client: TestClient) -> N
 
 SAFETY_HEADERS = {
     "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'; "
     "object-src 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",

@@ -149,8 +149,14 @@ class TestDelete:
         assert gone.text == never.text
 
     def test_delete_and_leave_goes_to_the_neutral_site(self, client: TestClient, settings) -> None:
-        response = self.delete(client, saved_path(client), "then=leave")
-        assert response.headers["location"] == settings.exit_url
+        path = saved_path(client)
+        response = self.delete(client, path, "then=leave")
+        soup = parse_page(response, lang="en")
+        refresh = soup.select_one("meta[http-equiv=refresh]")["content"]
+        assert refresh == f"0; url={settings.exit_url}"
+        assert soup.select_one(f"main a[href='{settings.exit_url}']") is not None
+        assert response.headers["clear-site-data"] == '"cache", "storage"'
+        assert client.get(path).status_code == 404
 
     def test_a_cross_site_delete_is_refused_and_deletes_nothing(self, client: TestClient) -> None:
         path = saved_path(client)
