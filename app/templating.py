@@ -76,6 +76,7 @@ def build_templates(
     env.globals["static"] = lambda name: static_urls[name]
     env.globals["exit_url"] = exit_url
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["language_homes"] = [(code, f"/{code}/") for code in i18n.LANGUAGES]
     env.globals["result_days"] = result_days
     env.globals["kind_labels"] = texts.KIND_LABELS
     env.globals["error_titles"] = texts.ERROR_TITLES
