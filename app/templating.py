@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -42,16 +43,34 @@ def load_static() -> tuple[dict[str, str], dict[str, StaticFile]]:
     }
     urls: dict[str, str] = {}
     files: dict[str, StaticFile] = {}
-    for path in sorted(STATIC_DIR.rglob("*")):
-        if not path.is_file() or path.suffix not in types:
-            continue
+    paths = [p for p in sorted(STATIC_DIR.rglob("*")) if p.is_file() and p.suffix in types]
+    # Stylesheets last: their url(...) references are rewritten to the fingerprinted names of
+    # the files they point at, so a changed font also changes the stylesheet's own name.
+    for path in sorted(paths, key=lambda p: p.suffix == ".css"):
         body = path.read_bytes()
         logical = path.relative_to(STATIC_DIR).as_posix()
+        if path.suffix == ".css":
+            body = _fingerprint_css_urls(body.decode("utf-8"), path, urls).encode("utf-8")
         digest = hashlib.sha256(body).hexdigest()[:10]
         hashed = f"{logical.rsplit('.', 1)[0]}.{digest}{path.suffix}"
         urls[logical] = f"/static/{hashed}"
         files[hashed] = StaticFile(body, types[path.suffix])
     return urls, files
+
+
+_CSS_URL = re.compile(r"""url\((["']?)([^)"']+)\1\)""")
+
+
+def _fingerprint_css_urls(css: str, path: Path, urls: dict[str, str]) -> str:
+    """Point each relative url(...) in a stylesheet at the fingerprinted file."""
+
+    def swap(match: re.Match[str]) -> str:
+        target = (path.parent / match.group(2)).resolve().relative_to(STATIC_DIR).as_posix()
+        if target not in urls:
+            raise RuntimeError(f"{path.name}: url({match.group(2)}) names no static file")
+        return f'url("{urls[target]}")'
+
+    return _CSS_URL.sub(swap, css)
 
 
 def build_templates(

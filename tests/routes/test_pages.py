@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -204,3 +206,14 @@ def test_oversized_urls_and_headers_are_refused_with_headers(
     response = client.get(url, headers=headers)
     assert response.status_code == status
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_stylesheet_urls_point_at_fingerprinted_files(client: TestClient) -> None:
+    css_url = get_page(client, "/th/").select_one("link[rel=stylesheet]")["href"]
+    css = client.get(css_url).text
+    fonts = [u.strip("\"'") for u in re.findall(r"url\(([^)]+)\)", css)]
+    assert fonts, "the Thai font is referenced"
+    for url in fonts:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "immutable" in response.headers["cache-control"]
