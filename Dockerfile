@@ -34,5 +34,6 @@ VOLUME ["/app/var"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"
 
-# Prepare the database once, then start the workers. No access log: ours has no IPs.
-CMD ["sh", "-c", "python -m app.db init && exec uvicorn app.main:app --host 0.0.0.0 --port \"$PORT\" --workers \"$WORKERS\" --proxy-headers --no-access-log --no-server-header --log-config app/log_config.json"]
+# Prepare the database once, then start the workers. No access log: ours has no IPs. asyncio, not
+# uvloop: under saturation uvloop left some connections waiting seconds (docs/performance.md).
+CMD ["sh", "-c", "python -m app.db init && exec uvicorn app.main:app --host 0.0.0.0 --port \"$PORT\" --workers \"$WORKERS\" --proxy-headers --loop asyncio --no-access-log --no-server-header --log-config app/log_config.json"]

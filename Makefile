@@ -60,7 +60,7 @@ init-db: $(VENV)/.installed ## Prepare the database (embedded SQLite unless DATA
 
 run: install i18n-compile init-db ## Serve the site on http://$(HOST):$(PORT) (HOST, PORT, WORKERS)
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--no-access-log --no-server-header --log-config app/log_config.json
+		--loop asyncio --no-access-log --no-server-header --log-config app/log_config.json
 
 test: install i18n-compile ## Run the whole test suite (starts a throwaway PostgreSQL too)
 	$(BIN)/python scripts/browser_env.py
