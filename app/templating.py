@@ -92,25 +92,27 @@ def build_templates(
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
     )
-    env.globals["static"] = lambda name: static_urls[name]
-    env.globals["exit_url"] = exit_url
-    env.globals["language_names"] = i18n.LANGUAGE_NAMES
-    env.globals["language_homes"] = [(code, f"/{code}/") for code in i18n.LANGUAGES]
-    env.globals["result_days"] = result_days
-    env.globals["kind_labels"] = texts.KIND_LABELS
-    env.globals["error_titles"] = texts.ERROR_TITLES
-    env.globals["error_messages"] = texts.ERROR_MESSAGES
-    env.globals["questions"] = texts.QUESTIONS
-    env.globals["rule_texts"] = texts.RULE_TEXTS
-    env.globals["profile_titles"] = texts.PROFILE_TITLES
-    env.globals["profile_when"] = texts.PROFILE_WHEN
-    env.globals["clause_texts"] = texts.CLAUSE_TEXTS
-    env.globals["need_labels"] = texts.NEED_LABELS
-    env.globals["need_short"] = texts.NEED_SHORT
-    env.globals["group_labels"] = texts.GROUP_LABELS
-    env.globals["spoken_labels"] = texts.SPOKEN_LANGUAGE_LABELS
+    env.globals.update(
+        static=lambda name: static_urls[name],
+        exit_url=exit_url,
+        language_names=i18n.LANGUAGE_NAMES,
+        language_homes=[(code, f"/{code}/") for code in i18n.LANGUAGES],
+        result_days=result_days,
+        questions=texts.QUESTIONS,
+        kind_labels=texts.KIND_LABELS,
+        error_titles=texts.ERROR_TITLES,
+        error_messages=texts.ERROR_MESSAGES,
+        rule_texts=texts.RULE_TEXTS,
+        profile_titles=texts.PROFILE_TITLES,
+        profile_when=texts.PROFILE_WHEN,
+        clause_texts=texts.CLAUSE_TEXTS,
+        need_labels=texts.NEED_LABELS,
+        need_short=texts.NEED_SHORT,
+        group_labels=texts.GROUP_LABELS,
+        spoken_labels=texts.SPOKEN_LANGUAGE_LABELS,
+        option_card=CardCache(env),
+    )
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
-    env.globals["option_card"] = CardCache(env)
     env.filters["long_date"] = lambda d: long_date(d, i18n.current_language.get())
     return Jinja2Templates(env=env, context_processors=[page_context])
 
