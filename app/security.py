@@ -67,6 +67,11 @@ class SiteMiddleware:
         if hsts_max_age:
             value = f"max-age={hsts_max_age}; includeSubDomains".encode()
             self.headers.append((b"strict-transport-security", value))
+        self.page_headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            *self.headers,
+            (b"cache-control", b"no-store"),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request."""
@@ -74,6 +79,11 @@ class SiteMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        if scope["method"] == "GET" and not scope["query_string"]:
+            page = _cached_page(scope)
+            if page is not None and not _refuse_oversized(scope):
+                await self._send_cached(send, *page, started=started)
+                return
         prefix = scope["path"].split("/", 2)[1] if scope["path"].count("/") >= 1 else ""
         current_language.set(prefix if prefix in LANGUAGES else DEFAULT_LANGUAGE)
         status = 0
@@ -131,6 +141,28 @@ class SiteMiddleware:
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+
+    async def _send_cached(self, send: Send, route: str, body: bytes, *, started: float) -> None:
+        """Send a page that depends only on its language, as its route answered it before."""
+        headers = [(b"content-length", str(len(body)).encode()), *self.page_headers]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        access_log.info("GET %s 200 %.1fms", route, (time.perf_counter() - started) * 1000)
+
+
+def _cached_page(scope: Scope) -> tuple[str, bytes] | None:
+    """The cached page for this exact GET path, if its route has rendered it already."""
+    state = getattr(scope.get("app"), "state", None)
+    pages = getattr(state, "pages", None)
+    if pages is None:
+        return None
+    page: tuple[str, bytes] | None = pages.by_path.get(scope["path"])
+    if page is None:
+        return None
+    # A method-override header is refused (405) by the ordinary path; never serve it a page.
+    if any(name == b"x-http-method-override" for name, _ in scope["headers"]):
+        return None
+    return page
 
 
 def _refuse_oversized(scope: Scope) -> int:

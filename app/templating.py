@@ -169,6 +169,9 @@ class PageCache:
     def __init__(self, templates: Jinja2Templates) -> None:
         self.templates = templates
         self._bodies: dict[tuple[str, str], bytes] = {}
+        # Exact path -> (route template, body) of pages served once through their route:
+        # SiteMiddleware answers later GETs of that path from here, without routing.
+        self.by_path: dict[str, tuple[str, bytes]] = {}
 
     def response(
         self, request: Request, name: str, context: Callable[[], dict[str, Any]]
@@ -179,4 +182,8 @@ class PageCache:
         if body is None:
             rendered = self.templates.TemplateResponse(request, name, context())
             body = self._bodies[key] = bytes(rendered.body)
+        route = request.scope.get("route")
+        if request.method == "GET" and not request.scope["query_string"] and route is not None:
+            # Only a bare GET: a query string may change the page (home's ?deleted=1).
+            self.by_path[request.url.path] = (route.path, body)
         return Response(body, media_type="text/html; charset=utf-8")

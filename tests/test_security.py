@@ -51,6 +51,35 @@ def test_the_access_log_has_no_ip_token_or_answer(
     assert all("\n" not in line and "\x1b" not in line for line in lines)
 
 
+@pytest.mark.parametrize("url", ["/en/check", "/th/", "/nl/safety", "/en/directory"])
+def test_a_page_served_again_from_the_cache_is_the_same_page_with_the_same_headers(
+    client: TestClient, caplog: pytest.LogCaptureFixture, url: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="verder.access")
+    first = client.get(url)
+    assert url in client.app.state.pages.by_path, "the second request skips the route"
+    second = client.get(url)
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content
+    assert sorted(second.headers.items()) == sorted(first.headers.items())
+    lines = [r.getMessage() for r in caplog.records if r.name == "verder.access"]
+    route = lines[0].split()[1]
+    assert route.startswith("/{lang}"), "logged by route template, never by path"
+    assert [line.split()[:3] for line in lines] == [["GET", route, "200"]] * 2
+
+
+def test_the_page_cache_leaves_query_strings_and_method_overrides_to_the_routes(
+    client: TestClient,
+) -> None:
+    client.get("/nl/")
+    deleted = client.get("/nl/?deleted=1")
+    assert deleted.content != client.get("/nl/").content, "?deleted=1 shows its confirmation"
+    client.get("/nl/check")
+    refused = client.get("/nl/check", headers={"X-HTTP-Method-Override": "DELETE"})
+    assert refused.status_code == 405
+    assert client.get("/nl/check/").status_code == 404, "only the exact path is cached"
+
+
 def test_an_unexpected_error_is_a_calm_500_page_with_every_header(
     app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
