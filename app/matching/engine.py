@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable
+from itertools import chain, islice
+from operator import itemgetter
 
 from app.matching.rules import DANGER_NOW_CODE, decide_profile
 from app.matching.types import (
+    HUB_KINDS,
     NEEDS,
     Answers,
+    Candidate,
     MatchCatalogue,
     MatchResult,
     Option,
@@ -18,7 +20,6 @@ from app.matching.types import (
 
 # A need is well served when this many options on the page cover it.
 OPTIONS_PER_NEED = 2
-HUB_KINDS = frozenset({"exit_programme", "pmw"})
 
 
 def person_groups(answers: Answers) -> tuple[str, ...]:
@@ -66,53 +67,53 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     region = catalogue.municipality_region.get(answers.municipality or "")
     needs = effective_needs(answers)
     groups = person_groups(answers)
+    group_bits, language_bits = catalogue.bits(frozenset(groups), answers.languages)
     picker = _Picker(
-        region=region, needs=needs, groups=frozenset(groups), languages=answers.languages
+        region=region,
+        needs=needs,
+        groups=frozenset(groups),
+        languages=answers.languages,
+        group_bits=group_bits,
+        language_bits=language_bits,
     )
-    relevant = [p for p in catalogue.reachable(region) if profile in p.profiles]
+    # What this profile can be offered from her region, indexed once per region and profile.
+    reach = catalogue.reach(region, profile)
 
     if urgent or profile == "exploitation":
-        for p in relevant:
-            if p.emergency:
-                picker.add(p, "urgent", Reason("emergency"))
+        for p in reach.emergency:
+            picker.add(p, "urgent", Reason("emergency"))
     if profile == "exploitation":
         # Trafficking help: specialised providers that work on safety, hers first.
-        trafficking = (q for q in relevant if q.kind == "specialised" and "safety" in q.needs)
-        for p in picker.ranked(trafficking):
+        for p in picker.ranked(reach.trafficking, for_her_only=False):
             picker.add(p, "start_here", Reason("exploitation_help"))
-    for p in relevant:
-        if p.kind in HUB_KINDS and not p.national:
-            picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
+    for p in reach.hubs:
+        picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
 
     gaps = []
-    # One pass to group what is for her by need, instead of one pass over everything per need.
-    regional_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
-    national_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
-    for p in relevant:
-        if not p.emergency and picker.for_her(p):
-            grouped = national_by_need if p.national else regional_by_need
-            for need in p.needs:
-                if need in grouped:
-                    grouped[need].append(p)
+    nothing: tuple[Candidate, ...] = ()
     for need in needs:
-        regional, national = regional_by_need[need], national_by_need[need]
+        regional_entries, national_entries = reach.by_need.get(need, (nothing, nothing))
+        regional = picker.ranked(regional_entries)
         if region is not None and not regional:
             gaps.append(need)
         # Options already on the page (the urgent list aside) that cover this need count.
-        covered = sum(1 for o in picker.options if o.section != "urgent" and need in o.covers)
+        covered = picker.covered[need]
+        if covered >= OPTIONS_PER_NEED:
+            continue
         # Enough candidates to fill the need even if some are already on the page.
         limit = OPTIONS_PER_NEED + len(picker.chosen)
-        for p in picker.ranked(regional, limit) + picker.ranked(national, limit):
-            if covered >= OPTIONS_PER_NEED:
-                break
+        national = picker.ranked(national_entries)
+        for p in chain(islice(regional, limit), islice(national, limit)):
             if picker.add(p, "need", Reason("serves_need", (("need", need),))):
                 covered += 1
+                if covered >= OPTIONS_PER_NEED:
+                    break
 
-    for p in relevant:
-        if p.kind == "national_line" and not p.emergency and picker.useful_nationally(p):
+    for p in reach.lines:
+        if picker.useful_nationally(p):
             picker.add(p, "national", Reason("national_line"))
 
-    uncovered = tuple(n for n in needs if not any(n in o.covers for o in picker.options))
+    uncovered = tuple(n for n in needs if n not in picker.on_page)
     return MatchResult(
         uncovered=uncovered,
         profile=profile,
@@ -136,13 +137,21 @@ class _Picker:
         needs: tuple[str, ...],
         groups: frozenset[str],
         languages: frozenset[str],
+        group_bits: int,
+        language_bits: int,
     ) -> None:
         self.region = region
         self.needs = needs
         self.groups = groups
         self.languages = languages
+        self.group_bits = group_bits
+        self.language_bits = language_bits
         self.options: list[Option] = []
         self.chosen: set[str] = set()
+        # Per need, how many options outside the urgent list cover it; and every need that
+        # any option covers. Kept as options are added instead of recounted per need.
+        self.covered: dict[str, int] = dict.fromkeys(needs, 0)
+        self.on_page: set[str] = set()
 
     def for_her(self, p: Provider) -> bool:
         """Hubs serve everyone; another provider that lists groups is made for those groups."""
@@ -156,19 +165,29 @@ class _Picker:
             return True
         return bool(p.needs.intersection(self.needs) or p.groups & self.groups)
 
-    def ranked(self, providers: Iterable[Provider], limit: int | None = None) -> list[Provider]:
+    def ranked(
+        self, entries: tuple[Candidate, ...], *, for_her_only: bool = True
+    ) -> list[Provider]:
         """Regional first, then her groups, then her languages; ties keep catalogue order.
 
-        With `limit`, only the best that many (heapq.nsmallest is a stable partial sort, so
-        the order is the same as a full sort's; a large region need not be sorted whole).
+        The same order as sorting on (national, -shared groups, -shared languages), computed
+        on bit masks: one integer key per entry and a stable sort of what is for her.
         """
-
-        def key(p: Provider) -> tuple[bool, int, int]:
-            return (p.national, -len(p.groups & self.groups), -len(p.languages & self.languages))
-
-        if limit is None:
-            return sorted(providers, key=key)
-        return heapq.nsmallest(limit, providers, key=key)
+        gb, lb = self.group_bits, self.language_bits
+        # Shared groups and languages each stay far below 256, so one integer holds
+        # the whole key: national first (x 65536), then groups (x 256), then languages.
+        keyed = [
+            (
+                (e.provider.national << 16)
+                - ((e.group_bits & gb).bit_count() << 8)
+                - (e.language_bits & lb).bit_count(),
+                e.provider,
+            )
+            for e in entries
+            if not for_her_only or e.open_to_all or e.group_bits & gb
+        ]
+        keyed.sort(key=itemgetter(0))
+        return [p for _, p in keyed]
 
     def add(self, p: Provider, section: str, first: Reason) -> bool:
         """Add `p` unless it is already on the page; return whether it was added."""
@@ -187,5 +206,9 @@ class _Picker:
             if lang not in ("nl", "other")  # Dutch is a given; "other" names nothing
         ]
         covers = tuple(n for n in self.needs if n in p.needs)
+        self.on_page.update(covers)
+        if section != "urgent":
+            for n in covers:
+                self.covered[n] += 1
         self.options.append(Option(p.id, section, covers, tuple(reasons)))
         return True

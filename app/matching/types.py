@@ -84,6 +84,8 @@ PROFILES = ("exploitation", "complex", "autonomous")
 PROVIDER_KINDS = ("exit_programme", "pmw", "national_line", "specialised", "regular")
 GROUPS = ("men", "trans", "thai", "escort", "unlicensed", "minors", "no_permit")
 NATIONAL = "national"
+# Exit programmes and PMW organisations: the regional hubs that serve everyone.
+HUB_KINDS = frozenset({"exit_programme", "pmw"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,29 @@ class Provider:
         object.__setattr__(self, "national", NATIONAL in self.regions)
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A provider with its groups and languages as bit masks, for ranking without set work."""
+
+    provider: Provider
+    group_bits: int
+    language_bits: int
+    # Hubs serve everyone, and so does help that names no group.
+    open_to_all: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What one profile can be offered from one region, split the way the matcher asks."""
+
+    emergency: tuple[Provider, ...]
+    trafficking: tuple[Candidate, ...]  # specialised and working on safety
+    hubs: tuple[Provider, ...]  # regional exit programmes and PMW organisations
+    lines: tuple[Provider, ...]  # national lines that are not emergency numbers
+    # need -> (regional, national) non-emergency providers serving it, catalogue order kept.
+    by_need: dict[str, tuple[tuple[Candidate, ...], tuple[Candidate, ...]]]
+
+
 @dataclass(frozen=True)
 class MatchCatalogue:
     """The catalogue as the matcher sees it: providers in catalogue order and region lookup."""
@@ -155,6 +180,76 @@ class MatchCatalogue:
                 index[r] = tuple(p for p in self.providers if p.national or r in p.regions)
             object.__setattr__(self, "_index", index)
         return index.get(region, index[None])
+
+    def bits(self, groups: frozenset[str], languages: frozenset[str]) -> tuple[int, int]:
+        """A person's groups and languages as masks comparable with Candidate's."""
+        group_bit, language_bit = self._bit_maps()
+        return (
+            sum(group_bit.get(g, 0) for g in groups),
+            sum(language_bit.get(lang, 0) for lang in languages),
+        )
+
+    def reach(self, region: str | None, profile: str) -> Reach:
+        """The providers of `region` and national ones for `profile`, indexed on first use."""
+        cache: dict[tuple[str | None, str], Reach] | None = self.__dict__.get("_reach")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_reach", cache)
+        reach = cache.get((region, profile))
+        if reach is None:
+            # Built once per region and profile (a dict store is atomic, so two threads at
+            # worst build the same thing twice): a match then never walks the whole region.
+            reach = self._build_reach(region, profile)
+            cache[(region, profile)] = reach
+        return reach
+
+    def _bit_maps(self) -> tuple[dict[str, int], dict[str, int]]:
+        maps: tuple[dict[str, int], dict[str, int]] | None = self.__dict__.get("_bit_maps_")
+        if maps is None:
+            # Every group and language a provider names gets one bit; what no provider names
+            # can never overlap, so a person's unknown values simply get no bit.
+            groups = sorted({g for p in self.providers for g in p.groups})
+            languages = sorted({lang for p in self.providers for lang in p.languages})
+            maps = (
+                {g: 1 << i for i, g in enumerate(groups)},
+                {lang: 1 << i for i, lang in enumerate(languages)},
+            )
+            object.__setattr__(self, "_bit_maps_", maps)
+        return maps
+
+    def _build_reach(self, region: str | None, profile: str) -> Reach:
+        group_bit, language_bit = self._bit_maps()
+        relevant = [p for p in self.reachable(region) if profile in p.profiles]
+        candidates = {
+            p.id: Candidate(
+                provider=p,
+                group_bits=sum(group_bit[g] for g in p.groups),
+                language_bits=sum(language_bit[lang] for lang in p.languages),
+                open_to_all=p.kind in HUB_KINDS or not p.groups,
+            )
+            for p in relevant
+        }
+        by_need: dict[str, tuple[list[Candidate], list[Candidate]]] = {}
+        for p in relevant:
+            if p.emergency:
+                continue
+            for need in p.needs:
+                regional, national = by_need.setdefault(need, ([], []))
+                (national if p.national else regional).append(candidates[p.id])
+        return Reach(
+            emergency=tuple(p for p in relevant if p.emergency),
+            trafficking=tuple(
+                candidates[p.id]
+                for p in relevant
+                if p.kind == "specialised" and "safety" in p.needs
+            ),
+            hubs=tuple(p for p in relevant if p.kind in HUB_KINDS and not p.national),
+            lines=tuple(p for p in relevant if p.kind == "national_line" and not p.emergency),
+            by_need={
+                need: (tuple(regional), tuple(national))
+                for need, (regional, national) in by_need.items()
+            },
+        )
 
 
 @dataclass(frozen=True, slots=True)
