@@ -9,13 +9,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Engine, delete
-from sqlmodel import Session
+from sqlalchemy import Engine, Table, bindparam, delete, insert, select
 
 from app.models import SavedResult
 
@@ -23,6 +23,12 @@ from app.models import SavedResult
 TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _KEY_INFO = b"verder saved result v1"
+
+# SQLAlchemy Core on the table, not the ORM: no Session, no identity map, three columns read.
+_TABLE: Table = SavedResult.__table__  # type: ignore[assignment]
+_SELECT = select(_TABLE.c.nonce, _TABLE.c.ciphertext, _TABLE.c.expires_on).where(
+    _TABLE.c.token_hash == bindparam("row_hash")
+)
 
 
 class StoreUnavailable(Exception):
@@ -55,30 +61,44 @@ def _key(token: str) -> bytes:
     )
 
 
-def create(
-    *, engine: Engine, answers: dict[str, list[str]], lang: str, today: date, days: int
-) -> tuple[str, date]:
-    """Store the answers encrypted; return the token and the last day the link works."""
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    """A result ready to store: the token she gets, its last day, and the encrypted row."""
+
+    token: str
+    expires_on: date
+    row: dict[str, Any]
+
+
+def seal(*, answers: dict[str, list[str]], lang: str, today: date, days: int) -> Sealed:
+    """Encrypt the answers under a new token; nothing is written yet."""
     token = new_token()
     expires_on = today + timedelta(days=days)
     payload = json.dumps({"a": answers, "l": lang}, separators=(",", ":"), sort_keys=True)
     nonce = secrets.token_bytes(12)
     row_hash = token_hash(token)
     ciphertext = AESGCM(_key(token)).encrypt(nonce, payload.encode(), row_hash.encode())
-    row = SavedResult(
-        token_hash=row_hash,
-        nonce=nonce,
-        ciphertext=ciphertext,
-        created_on=today,
-        expires_on=expires_on,
-    )
+    row = {
+        "token_hash": row_hash,
+        "nonce": nonce,
+        "ciphertext": ciphertext,
+        "created_on": today,
+        "expires_on": expires_on,
+    }
+    return Sealed(token=token, expires_on=expires_on, row=row)
+
+
+def create(
+    *, engine: Engine, answers: dict[str, list[str]], lang: str, today: date, days: int
+) -> tuple[str, date]:
+    """Store the answers encrypted, one save in its own transaction; return token and last day."""
+    sealed = seal(answers=answers, lang=lang, today=today, days=days)
     try:
-        with Session(engine) as session:
-            session.add(row)
-            session.commit()
+        with engine.begin() as conn:
+            conn.execute(insert(_TABLE), [sealed.row])
     except Exception as exc:  # any database failure means: not saved, say so
         raise StoreUnavailable(type(exc).__name__) from exc
-    return token, expires_on
+    return sealed.token, sealed.expires_on
 
 
 def get(*, engine: Engine, token: str, today: date) -> Saved | None:
@@ -87,31 +107,28 @@ def get(*, engine: Engine, token: str, today: date) -> Saved | None:
     # A malformed token still costs one lookup (of a hash no token can have), so that
     # malformed, unknown, expired and deleted tokens cannot be told apart by timing.
     row_hash = token_hash(token if well_formed else "!")
-    with Session(engine) as session:
-        row = session.get(SavedResult, row_hash)
-        if row is None or row.expires_on < today or not well_formed:
-            return None
-        nonce, ciphertext, expires_on = row.nonce, row.ciphertext, row.expires_on
+    with engine.connect() as conn:
+        row = conn.execute(_SELECT, {"row_hash": row_hash}).first()
+    if row is None or row.expires_on < today or not well_formed:
+        return None
     try:
-        plain = AESGCM(_key(token)).decrypt(nonce, ciphertext, row_hash.encode())
+        plain = AESGCM(_key(token)).decrypt(row.nonce, row.ciphertext, row_hash.encode())
     except InvalidTag:
         return None
     data = json.loads(plain)
-    return Saved(answers=data["a"], lang=data["l"], expires_on=expires_on)
+    return Saved(answers=data["a"], lang=data["l"], expires_on=row.expires_on)
 
 
 def delete_one(*, engine: Engine, token: str) -> None:
     """Delete the result for `token` now; unknown tokens are ignored."""
     if not TOKEN_PATTERN.match(token):
         return
-    with Session(engine) as session:
-        session.execute(delete(SavedResult).where(SavedResult.token_hash == token_hash(token)))
-        session.commit()
+    with engine.begin() as conn:
+        conn.execute(delete(_TABLE).where(_TABLE.c.token_hash == token_hash(token)))
 
 
 def delete_expired(*, engine: Engine, today: date) -> int:
     """Remove every result whose last day has passed; return how many went."""
-    with Session(engine) as session:
-        result = session.execute(delete(SavedResult).where(SavedResult.expires_on < today))
-        session.commit()
+    with engine.begin() as conn:
+        result = conn.execute(delete(_TABLE).where(_TABLE.c.expires_on < today))
         return int(result.rowcount or 0)
