@@ -22,6 +22,7 @@ from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
 from app.templating import PageCache, build_templates, load_static
+from app.writer import SaveWriter
 
 log = logging.getLogger("verder")
 
@@ -59,9 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("database not ready at start-up: %s", type(exc).__name__)
         await _purge_once(app)
         purge = asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds))
+        app.state.writer = SaveWriter()
+        app.state.writer.start()
         try:
             yield
         finally:
+            await app.state.writer.stop()  # waiting saves are written or failed, never dropped
             purge.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await purge

@@ -53,21 +53,20 @@ async def save(
     )
     if not checked.ok:
         raise HTTPException(status_code=422)
+    # Encrypting takes microseconds: done here, so only the write leaves the event loop.
+    sealed = saved_results.seal(
+        answers=checked.values, lang=lang, today=date.today(), days=settings.result_days
+    )
     try:
-        token, _ = await run_in_threadpool(
-            saved_results.create,
-            engine=engine,
-            answers=checked.values,
-            lang=lang,
-            today=date.today(),
-            days=settings.result_days,
-        )
+        # The app's one writer commits it with the other waiting saves; the 303 goes out
+        # only after that commit.
+        await request.app.state.writer.save(engine, sealed.row)
     except saved_results.StoreUnavailable:
         # Say honestly that nothing was saved, and keep her result on the screen.
         return render_result(
             request, templates, catalog, checked, save_failed=True, status_code=503
         )
-    return RedirectResponse(f"/{lang}/r/{token}", status_code=303)
+    return RedirectResponse(f"/{lang}/r/{sealed.token}", status_code=303)
 
 
 @router.get("/{lang}/r/{token}", dependencies=[rate_limit("open")])
