@@ -46,6 +46,11 @@ def _translations() -> Translations:
     return _catalogues[current_language.get()]
 
 
+def translate(lang: str, message: str) -> str:
+    """Translate into `lang`, whatever the current language is."""
+    return _catalogues[lang].ugettext(message)
+
+
 def gettext(message: str) -> str:
     """Translate into the current language."""
     return _translations().ugettext(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -208,6 +209,12 @@ FORM_TOKEN_SECONDS = 3600
 def form_token(secret: bytes, purpose: str, now: float | None = None) -> str:
     """An HMAC of the form's purpose and the current hour."""
     hour = int((time.time() if now is None else now) // FORM_TOKEN_SECONDS)
+    return _hour_token(secret, purpose, hour)
+
+
+@functools.lru_cache(maxsize=64)
+def _hour_token(secret: bytes, purpose: str, hour: int) -> str:
+    # Cached: every result page carries two, and they change once an hour.
     digest = hmac.new(secret, f"{purpose}:{hour}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode()
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.ext import Extension
+from jinja2.lexer import (
+    TOKEN_LPAREN,
+    TOKEN_NAME,
+    TOKEN_PIPE,
+    TOKEN_RPAREN,
+    TOKEN_STRING,
+    Token,
+    TokenStream,
+)
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -73,10 +83,62 @@ def _fingerprint_css_urls(css: str, path: Path, urls: dict[str, str]) -> str:
     return _CSS_URL.sub(swap, css)
 
 
+class FoldTranslations(Extension):
+    """Puts the translation of every `_("constant")` into the template when it is compiled.
+
+    Each language has its own compiled templates (an overlay environment), so a page's fixed
+    sentences cost nothing per request: they become template text, like the HTML around them.
+    Calls with arguments, ngettext and pgettext stay calls and are translated per request.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        """Rewrite `_ ( "text" )` as `"translation" | safe`, as the runtime call would return."""
+        lang: str | None = getattr(self.environment, "verder_language", None)
+        window: list[Token] = []
+        for token in stream:
+            window.append(token)
+            if lang is not None and len(window) >= 4 and _is_constant_gettext(window[-4:]):
+                name, _, text, _ = window[-4:]
+                # The runtime call (newstyle gettext) returns Markup(translation) % {}.
+                translated = i18n.translate(lang, text.value) % {}
+                del window[-4:]
+                window += [
+                    Token(name.lineno, TOKEN_STRING, translated),
+                    Token(name.lineno, TOKEN_PIPE, "|"),
+                    Token(name.lineno, TOKEN_NAME, "safe"),
+                ]
+            while len(window) > 4:
+                yield window.pop(0)
+        yield from window
+
+
+def _is_constant_gettext(tokens: list[Token]) -> bool:
+    name, paren, text, close = tokens
+    return (
+        name.type == TOKEN_NAME
+        and name.value == "_"
+        and paren.type == TOKEN_LPAREN
+        and text.type == TOKEN_STRING
+        and close.type == TOKEN_RPAREN
+    )
+
+
+class LanguageTemplates(Jinja2Templates):
+    """Starlette's templates, compiled once per language with the fixed sentences folded in."""
+
+    def __init__(self, envs: dict[str, Environment], **kwargs: Any) -> None:
+        super().__init__(env=envs[i18n.DEFAULT_LANGUAGE], **kwargs)
+        self.envs = envs
+
+    def get_template(self, name: str) -> Template:
+        """The template `name` compiled for the request's language."""
+        return self.envs[i18n.current_language.get()].get_template(name)
+
+
 def build_templates(
     *, static_urls: dict[str, str], exit_url: str, result_days: int
 ) -> Jinja2Templates:
-    """Create the Environment once and wrap it for Starlette."""
+    """Create the Environment once, one overlay per language, and wrap them for Starlette."""
     env = Environment(
         loader=FileSystemLoader(APP_DIR / "templates"),
         autoescape=True,
@@ -110,11 +172,26 @@ def build_templates(
         need_short=texts.NEED_SHORT,
         group_labels=texts.GROUP_LABELS,
         spoken_labels=texts.SPOKEN_LANGUAGE_LABELS,
-        option_card=CardCache(env),
+        hidden_fields=hidden_fields,
     )
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
     env.filters["long_date"] = lambda d: long_date(d, i18n.current_language.get())
-    return Jinja2Templates(env=env, context_processors=[page_context])
+    # Overlays share the globals and filters dict; each has its own compiled-template cache.
+    envs = {lang: env.overlay(extensions=[FoldTranslations]) for lang in i18n.LANGUAGES}
+    for lang, overlay in envs.items():
+        overlay.verder_language = lang  # type: ignore[attr-defined]
+    env.globals["option_card"] = CardCache(envs)
+    return LanguageTemplates(envs, context_processors=[page_context])
+
+
+def hidden_fields(pairs: Any) -> Markup:
+    """Hidden inputs carrying `pairs`; built in Python because a page repeats them up to 5 times."""
+    return Markup(  # noqa: S704 - every name and value is escaped here
+        "".join(
+            f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">\n'
+            for name, value in pairs
+        )
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -142,8 +219,8 @@ class CardCache:
     # Enough for every provider in several sections and need combinations; then start over.
     MAX_CARDS = 8192
 
-    def __init__(self, env: Environment) -> None:
-        self.env = env
+    def __init__(self, envs: dict[str, Environment]) -> None:
+        self.envs = envs
         self._cards: dict[tuple[Any, ...], Markup] = {}
 
     def __call__(self, view: Any) -> Markup:
@@ -154,7 +231,8 @@ class CardCache:
         if card is None:
             if len(self._cards) >= self.MAX_CARDS:
                 self._cards.clear()
-            html = self.env.get_template("_option_card.html").render(option=view, lang=lang)
+            template = self.envs[lang].get_template("_option_card.html")
+            html = template.render(option=view, lang=lang)
             card = self._cards[key] = Markup(html)  # noqa: S704 - autoescaped template output
         return card
 

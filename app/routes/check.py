@@ -16,6 +16,7 @@ from app.forms import read_form, single
 from app.matching import engine as matching_engine
 from app.presenter import present
 from app.security import form_token
+from app.templating import hidden_fields
 
 router = APIRouter(include_in_schema=False)
 STEP_NUMBERS = {str(s.number): s for s in texts.STEPS}
@@ -82,7 +83,7 @@ def step_context(catalog: Catalog, checked: Checked, number: int) -> dict[str, A
         "values": checked.values,
         "errors": checked.errors,
         "hidden": [(k, v) for k, v in checked.pairs() if k not in on_page],
-        "carry": [*checked.pairs(), ("step", str(number))],
+        "carry_fields": hidden_fields([*checked.pairs(), ("step", str(number))]),
         "provinces": catalog.provinces(),
     }
 
@@ -105,7 +106,7 @@ def render_result(
         "pages/check/result.html",
         {
             "view": present(result, catalog),
-            "carry": checked.pairs(),
+            "carry_fields": hidden_fields(checked.pairs()),
             "answered": bool(checked.values),
             "save_token": form_token(secret, "save"),
             "delete_token": form_token(secret, "delete"),
