@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
+import json
+import logging
+import os
 import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
+import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from app.matching import types as contract
 from app.matching.places import build_place_index, resolve_place
@@ -88,9 +106,8 @@ _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~
 _StrictLoader.add_constructor("tag:yaml.org,2002:str", _construct_plain_text)
 
 
-def _read_yaml(path: Path) -> tuple[Any, dict[int, int]]:
-    """Parse one file strictly; return the data and the line of each top-level list item."""
-    raw = path.read_bytes()
+def _read_yaml(path: Path, raw: bytes) -> tuple[Any, dict[int, int]]:
+    """Parse one file's bytes strictly; return the data and the line of each top-level item."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raise CatalogError(f"{path.name}: remove the byte-order mark (BOM) at the start")
     try:
@@ -249,8 +266,9 @@ class RegionRecord(_Strict):
         return self
 
 
-def _records(path: Path, key: str, model: type[_Strict]) -> list[Any]:
-    data, lines = _read_yaml(path)
+def _records(path: Path, raw: bytes, key: str, model: type[_Strict]) -> tuple[list[Any], list[Any]]:
+    """The validated records of one file, and the plain values they were validated from."""
+    data, lines = _read_yaml(path, raw)
     if not isinstance(data, dict) or set(data) != {key}:
         raise CatalogError(f"{path.name}: the file must hold one key, {key!r}, with a list")
     items = data[key]
@@ -266,7 +284,7 @@ def _records(path: Path, key: str, model: type[_Strict]) -> list[Any]:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "(record)"
             raise CatalogError(f"{where}, field {field}: {first['msg']}") from None
-    return records
+    return records, items
 
 
 # --- The loaded catalogue ----------------------------------------------------------------------
@@ -301,21 +319,52 @@ class Catalog:
 
 def load_catalog(data_dir: Path) -> Catalog:
     """Read, validate and index regions.yaml and providers.yaml; raise CatalogError if bad."""
+    # A catalogue that passed every check before is read back from the validated-catalogue
+    # cache (keyed by the files' bytes and this code): strict YAML loading costs seconds at
+    # 10,000 providers. Any other is loaded strictly (a large one in a child process) and
+    # cached once it has passed.
     regions_path, providers_path = data_dir / "regions.yaml", data_dir / "providers.yaml"
     for path in (regions_path, providers_path):
         if not path.is_file():
             raise CatalogError(f"{path}: file not found")
-    # The loader builds many short-lived objects that hold no cycles: with the garbage
-    # collector paused it runs about twice as fast on a large catalogue.
+    # The garbage collector is paused while loading: the loader builds many objects that hold
+    # no cycles, and with it on a large catalogue loads about twice as slowly.
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        regions: list[RegionRecord] = _records(regions_path, "regions", RegionRecord)
-        providers: list[ProviderRecord] = _records(providers_path, "providers", ProviderRecord)
+        # Hashed in chunks, not held: on a warm start only the cache's records are in memory.
+        key, version = _fingerprint(regions_path, providers_path)
+        payload: bytes | None = None
+        loaded = _read_cache(key)
+        if loaded is None:
+            # One read of each file: what is parsed, cached and versioned is the same bytes.
+            regions_raw, providers_raw = regions_path.read_bytes(), providers_path.read_bytes()
+            key, version = _fingerprint(io.BytesIO(regions_raw), io.BytesIO(providers_raw))
+            loaded, payload = _strict_load(regions_path, regions_raw, providers_path, providers_raw)
+            del regions_raw, providers_raw
+        catalog = _build(*loaded, regions_path, providers_path, version)
     finally:
         if gc_was_on:
             gc.enable()
+    if payload is not None:
+        _write_cache(key, payload)
+    return catalog
 
+
+def catalogue_cache_path(data_dir: Path) -> Path:
+    """Where the validated-catalogue cache of the files now in `data_dir` lives (or would)."""
+    key, _ = _fingerprint(data_dir / "regions.yaml", data_dir / "providers.yaml")
+    return CACHE_DIR / f"{key}.json"
+
+
+def _build(
+    regions: list[RegionRecord],
+    providers: list[ProviderRecord],
+    regions_path: Path,
+    providers_path: Path,
+    version: str,
+) -> Catalog:
+    """Check what spans records (ids, regions, names) and index the catalogue."""
     region_ids = [r.id for r in regions]
     if len(set(region_ids)) != len(region_ids):
         raise CatalogError(f"{regions_path.name}: a region id is used twice")
@@ -345,23 +394,30 @@ def load_catalog(data_dir: Path) -> Catalog:
             )
         by_id[p.id] = p
 
+    # Most providers share their sets of regions, needs, profiles, groups and languages: one
+    # frozenset per distinct value instead of five per provider (~10 MB at 10,000 providers).
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
+    def one(values: list[str]) -> frozenset[str]:
+        value = frozenset(values)
+        return shared.setdefault(value, value)
+
     match_catalogue = contract.MatchCatalogue(
         providers=tuple(
             contract.Provider(
                 id=p.id,
                 kind=p.kind,
-                regions=frozenset(p.regions),
-                needs=frozenset(p.needs),
-                profiles=frozenset(p.profiles),
-                groups=frozenset(p.groups),
-                languages=frozenset(p.languages),
+                regions=one(p.regions),
+                needs=one(p.needs),
+                profiles=one(p.profiles),
+                groups=one(p.groups),
+                languages=one(p.languages),
                 emergency=p.emergency,
             )
             for p in providers
         ),
         municipality_region=municipality_region,
     )
-    digest = hashlib.sha256(regions_path.read_bytes() + providers_path.read_bytes())
     return Catalog(
         regions={r.id: r for r in regions},
         providers=by_id,
@@ -369,5 +425,239 @@ def load_catalog(data_dir: Path) -> Catalog:
         municipality_region=municipality_region,
         place_index=place_index,
         match_catalogue=match_catalogue,
-        version=digest.hexdigest()[:12],
+        version=version,
     )
+
+
+# --- Strict loading, in this process or a child ------------------------------------------------
+
+# Above this many bytes of YAML the strict load runs in a short-lived child process: its node
+# tree (~30x the file) never inflates the worker, whose freed memory would not go back.
+CHILD_LOAD_BYTES = 1_000_000
+# The child's answer when the catalogue is bad; its stderr holds the message.
+_BAD_CATALOGUE_EXIT = 3
+
+log = logging.getLogger("verder")
+
+
+def _strict_load(
+    regions_path: Path, regions_raw: bytes, providers_path: Path, providers_raw: bytes
+) -> tuple[tuple[list[RegionRecord], list[ProviderRecord]], bytes]:
+    """Every strict check on both files: the records, and the payload for the cache."""
+    if len(regions_raw) + len(providers_raw) > CHILD_LOAD_BYTES:
+        payload = _strict_load_in_child(regions_path, regions_raw, providers_path, providers_raw)
+        if payload is not None:
+            try:
+                return _validate_payload(iter(io.BytesIO(payload))), payload
+            except (
+                ValueError,
+                KeyError,
+                TypeError,
+                StopIteration,
+            ):  # ValidationError: a ValueError
+                log.warning("catalogue: the child's records did not validate; loading here")
+    regions, region_items = _records(regions_path, regions_raw, "regions", RegionRecord)
+    providers, provider_items = _records(providers_path, providers_raw, "providers", ProviderRecord)
+    return (regions, providers), _payload(region_items, provider_items)
+
+
+def _payload(region_items: list[Any], provider_items: list[Any]) -> bytes:
+    """The plain values that passed, as JSON lines: the counts, then one record a line."""
+
+    def line(value: Any) -> bytes:
+        # Dates as ISO text, which pydantic's JSON validator reads back as dates.
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
+        return text.encode() + b"\n"
+
+    counts = {"regions": len(region_items), "providers": len(provider_items)}
+    return b"".join([line(counts), *map(line, region_items), *map(line, provider_items)])
+
+
+_REGION_LIST = TypeAdapter(list[RegionRecord])
+_PROVIDER_LIST = TypeAdapter(list[ProviderRecord])
+# Records validated per call: the JSON of a few hundred at a time, not of the whole
+# catalogue, is held at once (validating all at once costs ~20 MB more at the peak).
+_CHUNK = 256
+
+
+def _validate_payload(lines: Iterator[bytes]) -> tuple[list[RegionRecord], list[ProviderRecord]]:
+    """The records of a payload's lines; raises ValueError when it is not a whole catalogue."""
+    counts = json.loads(next(lines))
+    regions = _validate_lines(lines, counts["regions"], _REGION_LIST)
+    providers = _validate_lines(lines, counts["providers"], _PROVIDER_LIST)
+    if next(lines, None) is not None:
+        raise ValueError("more records than counted")
+    return regions, providers
+
+
+def _validate_lines(lines: Iterator[bytes], count: int, adapter: TypeAdapter[Any]) -> list[Any]:
+    """The next `count` lines, each one record, validated by pydantic's JSON validator."""
+    records: list[Any] = []
+    while len(records) < count:
+        chunk = list(islice(lines, min(_CHUNK, count - len(records))))
+        if not chunk:
+            raise ValueError("fewer records than counted")
+        records += adapter.validate_json(b"[" + b",".join(chunk) + b"]")
+    return records
+
+
+def _strict_load_in_child(
+    regions_path: Path, regions_raw: bytes, providers_path: Path, providers_raw: bytes
+) -> bytes | None:
+    """Run the strict load in a child; raise its CatalogError; None if the child failed."""
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+            [
+                sys.executable,
+                "-c",
+                "from app.catalog import _child; _child()",
+                regions_path.name,
+                providers_path.name,
+                str(len(regions_raw)),
+            ],
+            input=regions_raw + providers_raw,
+            capture_output=True,
+            cwd=ROOT,
+            check=False,
+        )
+    except OSError as exc:
+        log.warning("catalogue: no child process (%s); loading here", exc)
+        return None
+    if done.returncode == _BAD_CATALOGUE_EXIT:
+        raise CatalogError(done.stderr.decode("utf-8", "replace").strip())
+    if done.returncode != 0:
+        log.warning("catalogue: the child process failed (exit %s); loading here", done.returncode)
+        return None
+    return done.stdout
+
+
+def _child() -> None:
+    """In the child: strictly load the bytes on stdin; the payload to stdout, or the error."""
+    regions_name, providers_name, regions_len = sys.argv[1:4]
+    raw = sys.stdin.buffer.read()
+    cut = int(regions_len)
+    gc.disable()
+    try:
+        _, region_items = _records(Path(regions_name), raw[:cut], "regions", RegionRecord)
+        _, provider_items = _records(Path(providers_name), raw[cut:], "providers", ProviderRecord)
+    except CatalogError as exc:
+        sys.stderr.write(str(exc))
+        sys.exit(_BAD_CATALOGUE_EXIT)
+    sys.stdout.buffer.write(_payload(region_items, provider_items))
+
+
+# --- The validated-catalogue cache ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / "var" / "catalogue-cache"
+# Caches of other catalogues (older data, test catalogues) kept besides the newest.
+CACHE_KEEP = 4
+_CACHE_FORMAT = 2
+
+
+def _fingerprint(regions: Path | BinaryIO, providers: Path | BinaryIO) -> tuple[str, str]:
+    """The cache key (the files and what decides how they are read) and the catalogue version."""
+    version = hashlib.sha256()  # of both files' bytes, as /healthz has always shown it
+    key = hashlib.sha256(
+        f"format {_CACHE_FORMAT} pydantic {pydantic.VERSION} pyyaml {yaml.__version__}".encode()
+    )
+    for code in (Path(__file__), Path(contract.__file__)):
+        key.update(hashlib.sha256(code.read_bytes()).digest())
+    for source in (regions, providers):
+        # A digest per file, so bytes moved from one file to the other change the key.
+        one = hashlib.sha256()
+        with source.open("rb") if isinstance(source, Path) else source as stream:
+            while chunk := stream.read(1 << 20):
+                one.update(chunk)
+                version.update(chunk)
+        key.update(one.digest())
+    return key.hexdigest(), version.hexdigest()[:12]
+
+
+def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | None:
+    """The cached records for `key`, or None when missing, stale or corrupt (never raises)."""
+    digest = hashlib.sha256()
+
+    def hashed(lines: Iterator[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            digest.update(line)
+            yield line
+
+    try:
+        with (CACHE_DIR / f"{key}.json").open("rb") as cached:
+            header = json.loads(cached.readline())
+            if header.get("format") != _CACHE_FORMAT or header.get("key") != key:
+                return None
+            # Read, hashed and validated line by line; used only if the whole hash matches.
+            loaded = _validate_payload(hashed(cached))
+        if header.get("sha256") != digest.hexdigest():
+            return None
+        return loaded
+    except (OSError, ValueError, AttributeError, KeyError, TypeError, StopIteration):
+        return None  # ValidationError and JSONDecodeError are ValueErrors
+
+
+def _write_cache(key: str, payload: bytes) -> None:
+    """Store a payload that passed every check; never raises."""
+    header = {"format": _CACHE_FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()}
+    tmp: Path | None = None
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        # A temp file and a rename: readers, and other instances starting at once, only ever
+        # see a whole file; the last of several identical writes wins.
+        fd, name = tempfile.mkstemp(dir=CACHE_DIR, prefix=".tmp-", suffix=".json")
+        tmp = Path(name)
+        os.fchmod(fd, 0o644)  # public data; another user may run the site from it
+        with os.fdopen(fd, "wb") as out:
+            out.write(json.dumps(header).encode() + b"\n" + payload)
+        os.replace(tmp, CACHE_DIR / f"{key}.json")
+        _prune_cache(keep=f"{key}.json")
+    except OSError as exc:  # a read-only or full disk: the site still starts, uncached
+        log.warning("catalogue: cache not written (%s)", type(exc).__name__)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _prune_cache(keep: str) -> None:
+    """Drop all but the newest caches, and temp files a crashed writer left behind."""
+    files = []
+    for path in CACHE_DIR.iterdir():
+        try:
+            mtime = path.stat().st_mtime
+            if path.name.startswith(".tmp-"):
+                if time.time() - mtime > 3600:
+                    path.unlink()
+            elif path.suffix == ".json" and path.name != keep:
+                files.append((mtime, path))
+        except OSError:
+            pass  # another instance pruned it first
+    for _, path in sorted(files, reverse=True)[CACHE_KEEP - 1 :]:
+        # A reader that has it open still reads it whole; one that comes later loads strictly.
+        path.unlink(missing_ok=True)
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """Check the catalogue and prepare its cache, so the site starts warm (`make run`)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        data_dir = Path(args[0])
+    else:
+        from app.settings import Settings  # only here: the library itself reads no settings
+
+        data_dir = Settings().data_dir
+    started = time.perf_counter()
+    try:
+        catalog = load_catalog(data_dir)
+    except CatalogError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"catalogue {catalog.version}: {len(catalog.providers)} providers, "
+        f"{len(catalog.regions)} regions, ready in {time.perf_counter() - started:.1f} s "
+        f"(cache {catalogue_cache_path(data_dir)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
