@@ -19,9 +19,10 @@ COPY app ./app
 COPY babel.cfg ./
 COPY data ./data
 COPY locales ./locales
-# Translations are compiled at build time; the app refuses to start without them.
+# Translations are compiled at build time; the app refuses to start without them. The catalogue
+# is checked and its validated cache prepared too, so a worker starts without parsing the YAML.
 RUN pybabel compile -D messages -d locales \
-    && mkdir -p /app/var && chown -R verder:verder /app/var
+    && mkdir -p /app/var && python -m app.catalog /app/data && chown -R verder:verder /app/var
 
 USER verder
 ENV DATABASE_URL=sqlite:////app/var/verder.db \

@@ -9,7 +9,8 @@ lines, and regular and specialised services spread over the regions. Then:
 - the site is started (uvicorn, one worker, `create_app` and its lifespan) with the real
   catalogue and with a generated 10,000-provider providers.yaml in a temp dir (VERDER_DATA_DIR),
   timing start-up until /healthz answers and reading the worker's RSS after start-up and after
-  a short load of result POSTs.
+  a short load of result POSTs. The 10,000-provider site is started cold (its validated-catalogue
+  cache removed: the strict YAML load runs, in a child process) and warm (the cache ready).
 
 Targets (issue 6): ≤ 2 ms median match at 10,000 providers, start-up ≤ 3 s, ≤ 150 MB RSS.
 Run by `make bench` (after scripts/bench.py) or alone with `make bench-matching`.
@@ -20,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import resource
 import secrets
 import shutil
 import statistics
@@ -57,7 +60,7 @@ from bench_common import (
 )
 
 from app.answers import check_answers
-from app.catalog import Catalog, load_catalog
+from app.catalog import Catalog, catalogue_cache_path, load_catalog
 from app.matching import engine
 from app.matching.types import (
     GROUPS,
@@ -239,6 +242,12 @@ def time_match(
     }
 
 
+def _reaped_children_cpu(pid: int) -> float:
+    """CPU seconds of the children `pid` has waited for (cutime + cstime), e.g. a cold load's."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def _start(
     label: str, port: int, tmp: Path, env: dict[str, str], running: list[Service]
 ) -> tuple[float, float, Service]:
@@ -247,7 +256,22 @@ def _start(
     site = Service(f"site-{label}", uvicorn_argv(port), log_dir=tmp, env=env)
     running.append(site)
     wait_http(f"http://127.0.0.1:{port}/healthz", site, timeout=120)
-    return time.perf_counter() - started, tree_cpu_seconds(site.pid), site
+    wall = time.perf_counter() - started
+    return wall, tree_cpu_seconds(site.pid) + _reaped_children_cpu(site.pid), site
+
+
+def measure_cold_start(data_dir: Path, label: str, tmp: Path) -> dict[str, float]:
+    """Start the site once without a catalogue cache: wall and CPU to /healthz, peak RSS."""
+    catalogue_cache_path(data_dir).unlink(missing_ok=True)
+    port = free_port()
+    env = {
+        **site_env(f"sqlite:///{tmp / f'{label}-cold.db'}", secrets.token_urlsafe(32)),
+        "VERDER_DATA_DIR": str(data_dir),
+    }
+    with services() as running:
+        wall, cpu_s, site = _start(f"{label}-cold", port, tmp, env, running)
+        idle, peak = rss_mb(site.pid)
+    return {"startup_s": wall, "startup_cpu_s": cpu_s, "rss_idle": idle, "rss_peak": peak}
 
 
 def measure_site(
@@ -337,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, answers in sets:
         per_set.append((label, time_match(big, [(label, answers)], 0.5)["median_ms"]))
 
-    site: dict[str, dict[str, float | str]] = {}
+    site: dict[str, dict[str, Any]] = {}
     load_10k_s = 0.0
     if not args.no_site:
         ensure_debian_packages({"wrk": "wrk"})
@@ -347,14 +371,23 @@ def main(argv: list[str] | None = None) -> int:
             data.mkdir()
             shutil.copy(ROOT / "data" / "regions.yaml", data / "regions.yaml")
             (data / "providers.yaml").write_text(to_yaml(generate(SIZES[-1], region_ids)))
+            catalogue_cache_path(data).unlink(missing_ok=True)
             t0 = time.perf_counter()
-            generated = load_catalog(data)
+            generated = load_catalog(data)  # cold: the strict load (in a child), then cached
             load_10k_s = time.perf_counter() - t0
             assert len(generated.providers) == SIZES[-1]
+            child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            del generated
+            t0 = time.perf_counter()
+            assert len(load_catalog(data).providers) == SIZES[-1]  # warm: from the cache
+            warm_10k_s = time.perf_counter() - t0
             log("starting the site with the real catalogue")
             site["real"] = measure_site(ROOT / "data", "real", tmp, args.load_seconds, starts=3)
-            log("starting the site with 10,000 generated providers")
-            site["10k"] = measure_site(data, "10k", tmp, args.load_seconds)
+            log("starting the site with 10,000 generated providers, without a catalogue cache")
+            cold = measure_cold_start(data, "10k", tmp)
+            log("starting the site with 10,000 generated providers, cache ready")
+            site["10k"] = measure_site(data, "10k", tmp, args.load_seconds, starts=3)
+            site["10k cold"] = {**cold, "child_peak": child_peak, "warm_load_s": warm_10k_s}
 
     markdown = _markdown(info, rows, per_set, site, real_load_s, load_10k_s, len(sets))
     print(markdown)
@@ -371,7 +404,7 @@ def _markdown(
     info: dict[str, str],
     rows: list[tuple[str, int, dict[str, Any]]],
     per_set: list[tuple[str, float]],
-    site: dict[str, dict[str, float | str]],
+    site: dict[str, dict[str, Any]],
     real_load_s: float,
     load_10k_s: float,
     n_sets: int,
@@ -407,19 +440,26 @@ def _markdown(
     ]
     site_lines: list[str] = []
     if site:
-        # The targets are for 10,000 providers; the real catalogue is shown in the table above.
-        for key, label in (("10k", "10,000 providers"),):
-            s = site[key]
-            targets.append(
-                f"| start-up ≤ {STARTUP_S:.0f} s ({label}) | {s['startup_cpu_s']:.2f} s CPU "
-                f"({s['startup_s']:.2f} s wall) | "
-                f"{_verdict(float(s['startup_cpu_s']) <= STARTUP_S)} |"
-            )
-            targets.append(
-                f"| one worker ≤ {RSS_MB:.0f} MB RSS ({label}, peak after load) | "
-                f"{s['rss_peak']:.0f} MB | {_verdict(float(s['rss_peak']) <= RSS_MB)} |"
-            )
-        r, b = site["real"], site["10k"]
+        # The targets are for 10,000 providers; the real catalogue is shown in the table below.
+        # They are judged on a warm start (the catalogue cache ready, as `make run` and the
+        # Docker image prepare it); the first start after a data change is shown beside it.
+        w, c = site["10k"], site["10k cold"]
+        targets.append(
+            f"| start-up ≤ {STARTUP_S:.0f} s (10,000 providers, cache ready) | "
+            f"{w['startup_cpu_s']:.2f} s CPU ({w['startup_s']:.2f} s wall) | "
+            f"{_verdict(float(w['startup_cpu_s']) <= STARTUP_S)} |"
+        )
+        targets.append(
+            f"| start-up ≤ {STARTUP_S:.0f} s (10,000 providers, first start after a data change) "
+            f"| {c['startup_cpu_s']:.2f} s CPU, child included ({c['startup_s']:.2f} s wall) | "
+            f"{_verdict(float(c['startup_cpu_s']) <= STARTUP_S)} |"
+        )
+        targets.append(
+            f"| one worker ≤ {RSS_MB:.0f} MB RSS (10,000 providers, peak after load) | "
+            f"{w['rss_peak']:.0f} MB (first start: {c['rss_peak']:.0f} MB) | "
+            f"{_verdict(max(float(w['rss_peak']), float(c['rss_peak'])) <= RSS_MB)} |"
+        )
+        r = site["real"]
         site_lines = [
             "",
             "| site | start-up to first /healthz (wall, median of n) | CPU | RSS after start-up | "
@@ -431,12 +471,21 @@ def _markdown(
                 f"{s['rss_loaded']:.0f} MB | {s['rss_peak']:.0f} MB | "
                 f"{fmt_rate(float(s['result_rps']))} | {s['result_cpu_ms']:.2f} | "
                 f"{s['result_errors']} |"
-                for label, s in (("real catalogue", r), ("10,000 providers", b))
+                for label, s in (("real catalogue", r), ("10,000 providers, cache ready", w))
             ],
+            f"| 10,000 providers, first start after a data change | {c['startup_s']:.2f} s (n=1) "
+            f"| {c['startup_cpu_s']:.2f} s | {c['rss_idle']:.0f} MB | – | {c['rss_peak']:.0f} MB "
+            "| – | – | – |",
             "",
-            f"load_catalog() in-process: {real_load_s:.2f} s for the real catalogue, "
-            f"{load_10k_s:.2f} s for 10,000 providers (strict YAML scan, parse and pydantic "
-            "validation).",
+            textwrap.fill(
+                f"load_catalog() in-process: {real_load_s:.2f} s for the real catalogue; for "
+                f"10,000 providers {load_10k_s:.2f} s wall on a cold load (the strict YAML "
+                "checks, parse and pydantic validation, in a child process whose peak RSS was "
+                f"{c['child_peak']:.0f} MB, then the cache written) and {c['warm_load_s']:.2f} s "
+                "from the cache (hash checked, every record validated again by pydantic's JSON "
+                "validator).",
+                100,
+            ),
         ]
     method = (
         "match() timed in-process one call at a time, as CPU time of the calling thread "
@@ -448,9 +497,11 @@ def _markdown(
         "(at least 5), the rest regular (70 %) or specialised services, 90 % in one region, "
         "7 % in 2-4 regions, 3 % national. Start-up is measured from spawning uvicorn (one "
         "worker, imports, create_app and its lifespan) until /healthz answers 200 (wall time, and "
-        "the worker's CPU seconds by then); RSS is the "
-        "worker's VmRSS/VmHWM, after start-up and after a few seconds of result POSTs at 64 "
-        "connections."
+        "the worker's CPU seconds by then, including children it has waited for: the strict "
+        "load of a cold start); RSS is the worker's VmRSS/VmHWM, after start-up and after a few "
+        "seconds of result POSTs at 64 connections. A cold start is the first after a data "
+        "change: no validated-catalogue cache (var/catalogue-cache/), so the YAML is loaded "
+        "strictly; a warm start reads the cache that load wrote."
     )
     return "\n".join(
         [
