@@ -12,6 +12,9 @@ from sqlmodel import SQLModel
 from app import models  # noqa: F401 - registers the tables on the metadata
 from app.settings import Settings
 
+# How long a connection waits for another one's lock before SQLite answers "busy".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
 
 def make_engine(database_url: str) -> Engine:
     """Create the engine; for SQLite, make sure its folder exists and every save is durable."""
@@ -23,7 +26,7 @@ def make_engine(database_url: str) -> Engine:
         # connections beyond the pool size would be opened and closed for every request.
         engine = create_engine(
             database_url,
-            connect_args={"check_same_thread": False, "timeout": 5},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=40,
             max_overflow=10,
         )
@@ -37,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app import saved_results
+from app.db import init_db, make_engine
 from app.models import SavedResult
 
 TODAY = date(2026, 11, 28)
@@ -90,18 +97,53 @@ def test_malformed_tokens_find_nothing_and_delete_nothing(engine: Engine, token:
 
 
 def test_a_save_to_an_unreachable_database_says_so() -> None:
-    from app.db import make_engine
-
     broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
     with pytest.raises(saved_results.StoreUnavailable):
         saved_results.create(engine=broken, answers=ANSWERS, lang="nl", today=TODAY, days=30)
 
 
-def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path) -> None:
-    from app.db import make_engine
-
+def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    engine.dispose()
+
+
+def test_reading_from_the_event_loop_finds_what_get_finds(engine: Engine) -> None:
+    token = save(engine)
+    expired = save(engine, today=TODAY - timedelta(days=40))
+
+    async def read(token: str) -> saved_results.Saved | None:
+        return await saved_results.read(engine=engine, token=token, today=TODAY)
+
+    assert asyncio.run(read(token)) == saved_results.get(engine=engine, token=token, today=TODAY)
+    assert asyncio.run(read(token)) is not None
+    for nothing in (expired, "A" * 43, "", "' OR 1=1 --"):
+        assert asyncio.run(read(nothing)) is None
+
+
+def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    init_db(engine)
+    token = save(engine)
+    lookups: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def busy_once(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("SELECT"):
+            lookups.append(threading.get_ident())
+            if len(lookups) == 1:  # as SQLite answers while another process holds its lock
+                raise OperationalError(statement, {}, sqlite3.OperationalError("locked"))
+
+    async def read() -> tuple[saved_results.Saved | None, int]:
+        found = await saved_results.read(engine=engine, token=token, today=TODAY)
+        return found, threading.get_ident()
+
+    found, loop_thread = asyncio.run(read())
+    assert found is not None and found.answers == ANSWERS
+    assert lookups[0] == loop_thread, "first tried on the loop, without waiting"
+    assert lookups[1:] and lookups[1] != loop_thread, "then waited for in a worker thread"
     engine.dispose()
