@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from app import db, i18n, saved_results
 from app.catalog import load_catalog
+from app.presenter import OptionViews
 from app.ratelimit import RateLimiter
 from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
         )
         app.state.pages = PageCache(app.state.templates)
+        app.state.option_views = OptionViews(app.state.catalog)
         app.state.secret = settings.secret_key.encode() or secrets.token_bytes(32)
         app.state.rate_limiter = (
             RateLimiter(

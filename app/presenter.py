@@ -87,17 +87,40 @@ def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def present(result: MatchResult, catalog: Catalog) -> ResultView:
+class OptionViews:
+    """Option views by language, matcher option and region name: a bounded cache.
+
+    A view is fully determined by those three (the catalogue is fixed for the process), and
+    the same options recur on every result page of a region.
+    """
+
+    MAX_VIEWS = 8192
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._views: dict[tuple[str, Option, str | None], OptionView] = {}
+
+    def get(self, option: Option, region_name: str | None, lang: str) -> OptionView:
+        """The view of `option` in `lang`."""
+        key = (lang, option, region_name)
+        view = self._views.get(key)
+        if view is None:
+            if len(self._views) >= self.MAX_VIEWS:
+                self._views.clear()
+            provider = self.catalog.providers[option.provider_id]
+            view = self._views[key] = _option_view(option, provider, region_name, lang)
+        return view
+
+
+def present(result: MatchResult, catalog: Catalog, views: OptionViews | None = None) -> ResultView:
     """Translate a match result for the current language."""
     lang = current_language.get()
     region = catalog.regions.get(result.region_id or "")
     region_name = region.name.get(lang) if region else None
+    views = views or OptionViews(catalog)
     sections = []
     for name in ("urgent", "start_here", "need", "national"):
-        options = tuple(
-            _option_view(o, catalog.providers[o.provider_id], region_name, lang)
-            for o in result.section(name)
-        )
+        options = tuple(views.get(o, region_name, lang) for o in result.section(name))
         if options:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
     return ResultView(

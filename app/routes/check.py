@@ -105,7 +105,7 @@ def render_result(
         request,
         "pages/check/result.html",
         {
-            "view": present(result, catalog),
+            "view": present(result, catalog, request.app.state.option_views),
             "carry_fields": hidden_fields(checked.pairs()),
             "answered": bool(checked.values),
             "save_token": form_token(secret, "save"),
