@@ -285,6 +285,9 @@ def _bare_ceiling(
         "127.0.0.1",
         "--port",
         str(port),
+        # The same uvicorn set-up as the site's, so the ratio compares the application only.
+        "--loop",
+        "asyncio",
         "--no-access-log",
         "--no-server-header",
     ]

@@ -533,6 +533,10 @@ def uvicorn_argv(port: int, *, extra: Sequence[str] = ()) -> list[str]:
         str(port),
         "--workers",
         "1",
+        # As the Makefile and the Dockerfile: uvloop leaves some connections waiting seconds
+        # once the worker is saturated (docs/performance.md).
+        "--loop",
+        "asyncio",
         "--no-access-log",
         "--no-server-header",
         "--log-config",
