@@ -449,12 +449,7 @@ def _strict_load(
         if payload is not None:
             try:
                 return _validate_payload(iter(io.BytesIO(payload))), payload
-            except (
-                ValueError,
-                KeyError,
-                TypeError,
-                StopIteration,
-            ):  # ValidationError: a ValueError
+            except _BAD_PAYLOAD:
                 log.warning("catalogue: the child's records did not validate; loading here")
     regions, region_items = _records(regions_path, regions_raw, "regions", RegionRecord)
     providers, provider_items = _records(providers_path, providers_raw, "providers", ProviderRecord)
@@ -473,6 +468,9 @@ def _payload(region_items: list[Any], provider_items: list[Any]) -> bytes:
     return b"".join([line(counts), *map(line, region_items), *map(line, provider_items)])
 
 
+# What a payload that is not a whole, valid catalogue raises (ValidationError and JSON errors
+# are ValueErrors; a missing count a KeyError or TypeError; a missing first line StopIteration).
+_BAD_PAYLOAD = (ValueError, KeyError, TypeError, StopIteration)
 _REGION_LIST = TypeAdapter(list[RegionRecord])
 _PROVIDER_LIST = TypeAdapter(list[ProviderRecord])
 # Records validated per call: the JSON of a few hundred at a time, not of the whole
@@ -593,8 +591,8 @@ def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | N
         if header.get("sha256") != digest.hexdigest():
             return None
         return loaded
-    except (OSError, ValueError, AttributeError, KeyError, TypeError, StopIteration):
-        return None  # ValidationError and JSONDecodeError are ValueErrors
+    except (OSError, AttributeError, *_BAD_PAYLOAD):
+        return None
 
 
 def _write_cache(key: str, payload: bytes) -> None:
