@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -180,7 +180,13 @@ def build_templates(
     envs = {lang: env.overlay(extensions=[FoldTranslations]) for lang in i18n.LANGUAGES}
     for lang, overlay in envs.items():
         overlay.verder_language = lang  # type: ignore[attr-defined]
-    env.globals["option_card"] = CardCache(envs)
+    # A card is fixed by the matcher's option (provider, section, reasons) and the region.
+    env.globals["option_card"] = FragmentCache(
+        envs, "_option_card.html", "option", lambda view: (view.option, view.region_name)
+    )
+    env.globals["urgent_list"] = FragmentCache(
+        envs, "_urgent_list.html", "providers", lambda providers: tuple(p.id for p in providers)
+    )
     return LanguageTemplates(envs, context_processors=[page_context])
 
 
@@ -209,32 +215,41 @@ def page_context(request: Request) -> dict[str, Any]:
     return {"lang": lang, "alternates": alternates, "path": path}
 
 
-class CardCache:
-    """Option cards rendered once per language, matcher option and region, then reused.
+class FragmentCache:
+    """A template fragment rendered once per language and key, then reused.
 
-    A card is fully determined by those three (the catalogue is fixed for the process), and
-    the result page shows up to ~25 of them: rendering each anew was most of a result's cost.
+    For fragments fully determined by catalogue data and the matcher's output, which is fixed
+    for the life of the process: option cards (up to ~25 on a result page) and urgent lists.
     """
 
     # Enough for every provider in several sections and need combinations; then start over.
-    MAX_CARDS = 8192
+    MAX_ENTRIES = 8192
 
-    def __init__(self, envs: dict[str, Environment]) -> None:
+    def __init__(
+        self,
+        envs: dict[str, Environment],
+        template: str,
+        name: str,
+        key: Callable[[Any], Hashable],
+    ) -> None:
         self.envs = envs
-        self._cards: dict[tuple[Any, ...], Markup] = {}
+        self.template = template
+        self.name = name  # the variable the template reads the value from
+        self.key = key
+        self._html: dict[tuple[str, Hashable], Markup] = {}
 
-    def __call__(self, view: Any) -> Markup:
-        """The card's HTML for an OptionView."""
+    def __call__(self, value: Any) -> Markup:
+        """The fragment's HTML for `value` in the current language."""
         lang = i18n.current_language.get()
-        key = (lang, view.option, view.region_name)
-        card = self._cards.get(key)
-        if card is None:
-            if len(self._cards) >= self.MAX_CARDS:
-                self._cards.clear()
-            template = self.envs[lang].get_template("_option_card.html")
-            html = template.render(option=view, lang=lang)
-            card = self._cards[key] = Markup(html)  # noqa: S704 - autoescaped template output
-        return card
+        key = (lang, self.key(value))
+        html = self._html.get(key)
+        if html is None:
+            if len(self._html) >= self.MAX_ENTRIES:
+                self._html.clear()
+            template = self.envs[lang].get_template(self.template)
+            rendered = template.render({self.name: value, "lang": lang})
+            html = self._html[key] = Markup(rendered)  # noqa: S704 - autoescaped template output
+        return html
 
 
 class PageCache:
