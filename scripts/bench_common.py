@@ -432,7 +432,6 @@ def machine() -> dict[str, str]:
         "uvicorn",
         "h11",
         "httptools",
-        "uvloop",
         "jinja2",
         "sqlalchemy",
         "pydantic",
