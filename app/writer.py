@@ -112,30 +112,28 @@ class SaveWriter:
                 except queue.Empty:
                     break
             if batch:
-                self._answer(batch, self._write(batch))
+                self._write(batch)
         self._call(_finish, self._finished)
 
-    def _write(self, batch: Sequence[_Save]) -> str | None:
-        """Insert the batch in one transaction per engine; None, or the error's type name."""
-        # A save whose request is gone no longer needs writing.
-        wanted = [s for s in batch if not s.future.done()]
-        by_engine: dict[Engine, list[dict[str, Any]]] = {}
-        for s in wanted:
-            by_engine.setdefault(s.engine, []).append(s.row)
-        try:
-            for engine, rows in by_engine.items():
+    def _write(self, batch: Sequence[_Save]) -> None:
+        """Insert the batch, one transaction per engine, and answer each save after it."""
+        by_engine: dict[Engine, list[_Save]] = {}
+        for s in batch:
+            # A save whose request is gone (or that stop() gave up on) needs no writing.
+            if not s.future.done():
+                by_engine.setdefault(s.engine, []).append(s)
+        for engine, saves in by_engine.items():
+            error = None
+            try:
                 # A pooled connection per batch: the pool re-checks PostgreSQL connections
                 # (pre-ping) and drops broken ones, so saves work again once the database does.
                 with engine.begin() as conn:
-                    conn.execute(_INSERT, rows)
-        except Exception as exc:  # any database failure: this batch was not saved
-            log.warning("saving %d results failed: %s", len(wanted), type(exc).__name__)
-            return type(exc).__name__
-        return None
-
-    def _answer(self, batch: Sequence[_Save], error: str | None) -> None:
-        """Hand the outcome to the event loop, once for the whole batch."""
-        self._call(_resolve, [s.future for s in batch], error)
+                    conn.execute(_INSERT, [s.row for s in saves])
+            except BaseException as exc:  # any failure: not saved, and the thread goes on
+                log.warning("saving %d results failed: %s", len(saves), type(exc).__name__)
+                error = type(exc).__name__
+            # One hand-over to the event loop for the whole batch.
+            self._call(_resolve, [s.future for s in saves], error)
 
     def _call(self, callback: Any, *args: Any) -> None:
         """Run `callback` on the event loop, from this thread."""
