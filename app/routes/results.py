@@ -80,9 +80,7 @@ async def show(
     settings: SettingsDep,
 ) -> Response:
     """The saved result in this page's language, with its link, expiry and delete button."""
-    saved = await run_in_threadpool(
-        saved_results.get, engine=engine, token=token, today=date.today()
-    )
+    saved = await saved_results.read(engine=engine, token=token, today=date.today())
     if saved is None:
         raise HTTPException(status_code=404)
     checked = check_answers(
