@@ -99,8 +99,11 @@ class FoldTranslations(Extension):
             window.append(token)
             if lang is not None and len(window) >= 4 and _is_constant_gettext(window[-4:]):
                 name, _, text, _ = window[-4:]
-                # The runtime call (newstyle gettext) returns Markup(translation) % {}.
-                translated = i18n.translate(lang, text.value) % {}
+                try:
+                    # The runtime call (newstyle gettext) returns Markup(translation) % {}.
+                    translated = i18n.translate(lang, text.value) % {}
+                except (KeyError, TypeError, ValueError):
+                    continue  # a stray % in the text: left to fail (or not) as the call would
                 del window[-4:]
                 window += [
                     Token(name.lineno, TOKEN_STRING, translated),

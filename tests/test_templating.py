@@ -65,3 +65,16 @@ def test_hidden_fields_escape_names_and_values() -> None:
         '<input type="hidden" name="needs" value="housing">\n'
         '<input type="hidden" name="a&#34;b" value="&lt;script&gt;&amp;">\n'
     )
+
+
+def test_a_sentence_that_cannot_be_formatted_is_left_to_the_runtime_call(
+    templates: object,
+) -> None:
+    env = templates.envs["nl"]  # type: ignore[attr-defined]
+    template = env.from_string('{{ _("50%") }}')  # compiles: not folded
+    token = i18n.current_language.set("nl")
+    try:
+        with pytest.raises(ValueError, match="incomplete format"):
+            template.render()  # as the runtime gettext call itself fails
+    finally:
+        i18n.current_language.reset(token)
