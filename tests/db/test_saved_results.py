@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from sqlmodel import Session
 from app import saved_results
 from app.db import init_db, make_engine
 from app.models import SavedResult
+from tests import aio
 
 TODAY = date(2026, 11, 28)
 ANSWERS = {"municipality": ["GM0363"], "needs": ["debts", "housing"], "stage": ["must_stop"]}
@@ -117,10 +117,10 @@ def test_reading_from_the_event_loop_finds_what_get_finds(engine: Engine) -> Non
     async def read(token: str) -> saved_results.Saved | None:
         return await saved_results.read(engine=engine, token=token, today=TODAY)
 
-    assert asyncio.run(read(token)) == saved_results.get(engine=engine, token=token, today=TODAY)
-    assert asyncio.run(read(token)) is not None
+    assert aio.run(read(token)) == saved_results.get(engine=engine, token=token, today=TODAY)
+    assert aio.run(read(token)) is not None
     for nothing in (expired, "A" * 43, "", "' OR 1=1 --"):
-        assert asyncio.run(read(nothing)) is None
+        assert aio.run(read(nothing)) is None
 
 
 def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
@@ -142,7 +142,7 @@ def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
         found = await saved_results.read(engine=engine, token=token, today=TODAY)
         return found, threading.get_ident()
 
-    found, loop_thread = asyncio.run(read())
+    found, loop_thread = aio.run(read())
     assert found is not None and found.answers == ANSWERS
     assert lookups[0] == loop_thread, "first tried on the loop, without waiting"
     assert lookups[1:] and lookups[1] != loop_thread, "then waited for in a worker thread"

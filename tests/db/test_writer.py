@@ -22,6 +22,7 @@ from app.main import create_app
 from app.models import SavedResult
 from app.settings import Settings
 from app.writer import SaveWriter
+from tests import aio
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 28)
@@ -92,7 +93,7 @@ async def outcome(save: Awaitable[None]) -> str:
 
 def run(coro: Awaitable[T]) -> T:
     """Run one scenario on a fresh event loop."""
-    return asyncio.run(coro)  # type: ignore[arg-type]
+    return aio.run(coro)  # type: ignore[arg-type]
 
 
 def test_many_concurrent_saves_get_distinct_tokens_and_all_read_back(engine: Engine) -> None:
