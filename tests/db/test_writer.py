@@ -113,46 +113,33 @@ def test_many_concurrent_saves_get_distinct_tokens_and_all_read_back(engine: Eng
     assert all(readable(engine, token) for token in tokens)
 
 
+async def save_while_the_first_commits(engine: Engine, writer: SaveWriter, count: int) -> list[str]:
+    """One save, then `count - 1` more while its transaction is held open; their outcomes."""
+    first, *waiting = sealed(count)
+    writer.start()
+    with first_transaction_held(engine) as (started, release):
+        saves = [asyncio.ensure_future(outcome(writer.save(engine, first.row)))]
+        await until(started)
+        saves += [asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in waiting]
+        await asyncio.sleep(0.05)  # let every waiting save reach the queue
+        release.set()
+        outcomes = await asyncio.gather(*saves)
+    await writer.stop()
+    return outcomes
+
+
 def test_saves_that_arrive_during_a_commit_share_the_next_commit(engine: Engine) -> None:
-    first, *waiting = sealed(51)
     commits = commits_on(engine)
-
-    async def scenario() -> list[str]:
-        writer = SaveWriter(max_batch=256)
-        writer.start()
-        with first_transaction_held(engine) as (started, release):
-            saves = [asyncio.ensure_future(outcome(writer.save(engine, first.row)))]
-            await until(started)
-            saves += [asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in waiting]
-            await asyncio.sleep(0.05)  # let all fifty reach the queue
-            release.set()
-            outcomes = await asyncio.gather(*saves)
-        await writer.stop()
-        return outcomes
-
-    assert run(scenario()) == ["saved"] * 51
+    outcomes = run(save_while_the_first_commits(engine, SaveWriter(max_batch=256), 51))
+    assert outcomes == ["saved"] * 51
     assert len(commits) == 2, "one commit for the first save, one for the fifty behind it"
     assert rows_in(engine) == 51
 
 
 def test_a_batch_larger_than_the_cap_is_split(engine: Engine) -> None:
-    first, *waiting = sealed(26)
     commits = commits_on(engine)
-
-    async def scenario() -> list[str]:
-        writer = SaveWriter(max_batch=10)
-        writer.start()
-        with first_transaction_held(engine) as (started, release):
-            saves = [asyncio.ensure_future(outcome(writer.save(engine, first.row)))]
-            await until(started)
-            saves += [asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in waiting]
-            await asyncio.sleep(0.05)
-            release.set()
-            outcomes = await asyncio.gather(*saves)
-        await writer.stop()
-        return outcomes
-
-    assert run(scenario()) == ["saved"] * 26
+    outcomes = run(save_while_the_first_commits(engine, SaveWriter(max_batch=10), 26))
+    assert outcomes == ["saved"] * 26
     assert len(commits) == 1 + 3, "the first save alone, then 25 waiting saves as 10 + 10 + 5"
 
 
