@@ -113,15 +113,25 @@ def test_many_concurrent_saves_get_distinct_tokens_and_all_read_back(engine: Eng
     assert all(readable(engine, token) for token in tokens)
 
 
+async def queue_while_the_first_commits(
+    engine: Engine,
+    writer: SaveWriter,
+    results: list[saved_results.Sealed],
+    started: threading.Event,
+) -> list[asyncio.Future[str]]:
+    """Save the first result, and the others once its transaction has begun; their outcomes."""
+    saves = [asyncio.ensure_future(outcome(writer.save(engine, results[0].row)))]
+    await until(started)
+    saves += [asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in results[1:]]
+    await asyncio.sleep(0.05)  # let every waiting save reach the queue
+    return saves
+
+
 async def save_while_the_first_commits(engine: Engine, writer: SaveWriter, count: int) -> list[str]:
     """One save, then `count - 1` more while its transaction is held open; their outcomes."""
-    first, *waiting = sealed(count)
     writer.start()
     with first_transaction_held(engine) as (started, release):
-        saves = [asyncio.ensure_future(outcome(writer.save(engine, first.row)))]
-        await until(started)
-        saves += [asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in waiting]
-        await asyncio.sleep(0.05)  # let every waiting save reach the queue
+        saves = await queue_while_the_first_commits(engine, writer, sealed(count), started)
         release.set()
         outcomes = await asyncio.gather(*saves)
     await writer.stop()
@@ -207,12 +217,7 @@ def test_stopping_writes_every_save_already_waiting(engine: Engine) -> None:
         writer = SaveWriter()
         writer.start()
         with first_transaction_held(engine) as (started, release):
-            saves = [asyncio.ensure_future(outcome(writer.save(engine, results[0].row)))]
-            await until(started)
-            saves += [
-                asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in results[1:]
-            ]
-            await asyncio.sleep(0.05)
+            saves = await queue_while_the_first_commits(engine, writer, results, started)
             stopping = asyncio.ensure_future(writer.stop())
             await asyncio.sleep(0.05)
             release.set()
@@ -234,12 +239,7 @@ def test_stopping_fails_the_saves_a_hung_database_never_confirmed(engine: Engine
         writer = SaveWriter(stop_timeout=0.2)
         writer.start()
         with first_transaction_held(engine) as (started, release):
-            saves = [asyncio.ensure_future(outcome(writer.save(engine, results[0].row)))]
-            await until(started)
-            saves += [
-                asyncio.ensure_future(outcome(writer.save(engine, r.row))) for r in results[1:]
-            ]
-            await asyncio.sleep(0.05)
+            saves = await queue_while_the_first_commits(engine, writer, results, started)
             await writer.stop()  # the database still hangs when the writer gives up
             outcomes = await asyncio.gather(*saves)
             release.set()
