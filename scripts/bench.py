@@ -44,6 +44,7 @@ from bench_common import (
     log,
     machine,
     machine_markdown,
+    measure_cases,
     nginx_binary,
     rss_mb,
     run_wrk,
@@ -156,37 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         log(f"site up on port {port} in {startup:.2f} s")
         page, tokens, header_problems = _prepare(base)
         rss_idle = rss_mb(site.pid)[0]
-        bodies = [urlencode(a) for a in ANSWER_SETS]
 
-        log("measuring GET /nl/check")
-        pids = [site.pid]
-        questionnaire = run_wrk(
-            base, [("/nl/check", "")], work_dir=tmp, server_pids=pids, **wrk_opts
-        )
-        log("measuring POST /nl/check (the result)")
-        result = run_wrk(
-            base,
-            [("/nl/check", b) for b in bodies],
-            method="POST",
-            headers=FORM,
-            work_dir=tmp,
-            server_pids=pids,
-            **wrk_opts,
-        )
-        log("measuring POST /nl/r (saving)")
-        save = run_wrk(
-            base,
-            [("/nl/r", b) for b in bodies],
-            method="POST",
-            headers=SAME_ORIGIN,
-            work_dir=tmp,
-            server_pids=pids,
-            **wrk_opts,
-        )
-        log("measuring GET /nl/r/{token} (opening a saved result)")
-        opened = run_wrk(
-            base, [(f"/nl/r/{t}", "") for t in tokens], work_dir=tmp, server_pids=pids, **wrk_opts
-        )
+        log("measuring the four cases")
+        measured = measure_cases(base, tokens, [site.pid], tmp, wrk_opts)
+        bodies = [urlencode(a) for a in ANSWER_SETS]
 
         profiles: dict[str, str] = {}
         if not args.no_profile:
@@ -210,10 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         static = _nginx_ceiling(page, tmp, running, wrk_opts)
 
     cases = [
-        Case("questionnaire", "GET /nl/check (questionnaire)", questionnaire, True, None),
-        Case("result", "POST /nl/check (result)", result, False, RESULT_POST_RPS),
-        Case("save", "POST /nl/r (save a result)", save, False, SAVE_RPS),
-        Case("open", "GET /nl/r/{token} (open a saved result)", opened, True, OPEN_RPS),
+        Case(
+            "questionnaire", "GET /nl/check (questionnaire)", measured["questionnaire"], True, None
+        ),
+        Case("result", "POST /nl/check (result)", measured["result"], False, RESULT_POST_RPS),
+        Case("save", "POST /nl/r (save a result)", measured["save"], False, SAVE_RPS),
+        Case("open", "GET /nl/r/{token} (open a saved result)", measured["open"], True, OPEN_RPS),
     ]
     memory = (rss_idle, rss_loaded, rss_peak)
     report = _report(cases, bare, static, info, args, len(page), memory, header_problems + failed)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import pwd
 import re
 import secrets
 import subprocess
@@ -30,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import (
     ANSWER_SETS,
     BIN,
-    FORM,
     PERFORMANCE_MD,
     ROOT,
     SAFETY_HEADERS,
@@ -44,8 +42,8 @@ from bench_common import (
     log,
     machine,
     machine_markdown,
+    measure_cases,
     nginx_binary,
-    run_wrk,
     services,
     site_env,
     temp_dir,
@@ -56,6 +54,7 @@ from bench_common import (
 )
 from with_postgres import find_bin
 from with_postgres import install as install_postgres
+from with_postgres import server as postgres_server
 
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 HEADERS_MORE = "/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so"
@@ -70,47 +69,12 @@ def postgres(tmp: Path) -> Iterator[str]:
         bindir = find_bin()
     if bindir is None:
         sys.exit("bench-cluster: install Debian's postgresql package (apt-get install postgresql)")
-    run_as: list[str] = []
     folder = tmp / "pg"
     folder.mkdir()
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        owner = pwd.getpwnam("postgres")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-        tmp.chmod(0o755)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    port = free_port()
-    subprocess.run(  # noqa: S603
-        [
-            *run_as,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "verder",
-            "--no-sync",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=100"
-    ctl = [*run_as, str(bindir / "pg_ctl"), "-D", str(data)]
-    subprocess.run(  # noqa: S603
-        [*ctl, "-o", options, "-l", str(folder / "server.log"), "-w", "start"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield f"postgresql+psycopg://verder@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(  # noqa: S603
-            [*ctl, "-m", "fast", "-w", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    if os.geteuid() == 0:
+        tmp.chmod(0o755)  # the postgres user must reach the folder inside our temp dir
+    with postgres_server(bindir, folder, "-c max_connections=100") as url:
+        yield url
 
 
 def nginx_config(
@@ -160,43 +124,6 @@ def start_nginx(
     base = f"http://127.0.0.1:{port}"
     wait_http(f"{base}/healthz", server)
     return base, server, access_log
-
-
-def measure(
-    base: str, tokens: list[str], pids: list[int], tmp: Path, opts: dict[str, int]
-) -> dict[str, WrkResult]:
-    """The four cases of `make bench`."""
-    bodies = [urlencode(a) for a in ANSWER_SETS]
-    out = {}
-    log(f"  GET /nl/check via {base}")
-    out["questionnaire"] = run_wrk(
-        base, [("/nl/check", "")], work_dir=tmp, server_pids=pids, **opts
-    )
-    log("  POST /nl/check")
-    out["result"] = run_wrk(
-        base,
-        [("/nl/check", b) for b in bodies],
-        method="POST",
-        headers=FORM,
-        work_dir=tmp,
-        server_pids=pids,
-        **opts,
-    )
-    log("  POST /nl/r")
-    out["save"] = run_wrk(
-        base,
-        [("/nl/r", b) for b in bodies],
-        method="POST",
-        headers=SAME_ORIGIN,
-        work_dir=tmp,
-        server_pids=pids,
-        **opts,
-    )
-    log("  GET /nl/r/{token}")
-    out["open"] = run_wrk(
-        base, [(f"/nl/r/{t}", "") for t in tokens], work_dir=tmp, server_pids=pids, **opts
-    )
-    return out
 
 
 def save_tokens(base: str, n: int = 30) -> list[str]:
@@ -280,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_http(f"http://127.0.0.1:{port}/healthz", single)
             base = f"http://127.0.0.1:{port}"
             tokens = save_tokens(base)
-            one = measure(base, tokens, [single.pid, *pg_pids], tmp, opts)
+            one = measure_cases(base, tokens, [single.pid, *pg_pids], tmp, opts)
             single.stop()
 
             log("nginx → two instances → PostgreSQL")
@@ -297,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             front, nginx, access_log = start_nginx(tmp, running, ports, rate_limits=False)
             tokens = save_tokens(front)
             pids = [a.pid for a in apps] + [nginx.pid, *pg_pids]
-            two = measure(front, tokens, pids, tmp, opts)
+            two = measure_cases(front, tokens, pids, tmp, opts)
             spread = [_requests_served(a) for a in apps]
             nginx.stop()
 

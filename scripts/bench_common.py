@@ -359,6 +359,43 @@ def run_wrk(
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def measure_cases(
+    base: str, tokens: list[str], pids: list[int], tmp: Path, opts: dict[str, int]
+) -> dict[str, WrkResult]:
+    """wrk on the four cases of `make bench`: questionnaire, result, save, open."""
+    bodies = [urlencode(a) for a in ANSWER_SETS]
+    out = {}
+    log(f"  GET /nl/check via {base}")
+    out["questionnaire"] = run_wrk(
+        base, [("/nl/check", "")], work_dir=tmp, server_pids=pids, **opts
+    )
+    log("  POST /nl/check")
+    out["result"] = run_wrk(
+        base,
+        [("/nl/check", b) for b in bodies],
+        method="POST",
+        headers=FORM,
+        work_dir=tmp,
+        server_pids=pids,
+        **opts,
+    )
+    log("  POST /nl/r")
+    out["save"] = run_wrk(
+        base,
+        [("/nl/r", b) for b in bodies],
+        method="POST",
+        headers=SAME_ORIGIN,
+        work_dir=tmp,
+        server_pids=pids,
+        **opts,
+    )
+    log("  GET /nl/r/{token}")
+    out["open"] = run_wrk(
+        base, [(f"/nl/r/{t}", "") for t in tokens], work_dir=tmp, server_pids=pids, **opts
+    )
+    return out
+
+
 def wait_idle(pids: Sequence[int], timeout: float = 60.0) -> None:
     """Wait until the servers have worked off requests queued by a previous run.
 

@@ -7,6 +7,7 @@ otherwise it stops with a message saying what to install. It never skips silentl
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -48,6 +50,42 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def server(bindir: Path, folder: Path, settings: str) -> Iterator[str]:
+    """PostgreSQL with its data in `folder`, on a free loopback port; yields its URL."""
+    # PostgreSQL refuses to run as root; as root we run it as the 'postgres' system user.
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data = folder / "data"
+    port = free_port()
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "verder"]
+    subprocess.run(
+        [*run_as, *initdb, "--no-sync", "-E", "UTF8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {settings}"
+    ctl = [*run_as, str(bindir / "pg_ctl"), "-D", str(data)]
+    try:
+        subprocess.run(
+            [*ctl, "-o", options, "-l", str(folder / "server.log"), "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        yield f"postgresql+psycopg://verder@127.0.0.1:{port}/postgres"
+    finally:
+        # Throwaway data: no need for a clean shutdown.
+        subprocess.run(
+            [*ctl, "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+
+
 def main(argv: list[str]) -> int:
     """Start the server, run argv, stop the server; return argv's exit code."""
     if os.environ.get("VERDER_TEST_POSTGRES_URL"):
@@ -63,64 +101,13 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-
-    # PostgreSQL refuses to run as root; as root we run it as the 'postgres' system user.
-    run_as: list[str] = []
-    owner = None
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
     tmp = Path(tempfile.mkdtemp(prefix="verder-pg-"))
-    data = tmp / "data"
-    if owner:
-        os.chown(tmp, owner.pw_uid, owner.pw_gid)
-    port = free_port()
-    log = tmp / "server.log"
     try:
-        subprocess.run(
-            [
-                *run_as,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "verder",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [
-                *run_as,
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(log),
-                "-w",
-                "start",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        url = f"postgresql+psycopg://verder@127.0.0.1:{port}/postgres"
-        print(f"with_postgres: throwaway server on port {port}", flush=True)
-        return subprocess.call(argv, env={**os.environ, "VERDER_TEST_POSTGRES_URL": url})
+        # fsync off: test data is thrown away, and the suite runs faster.
+        with server(bindir, tmp, "-c fsync=off") as url:
+            print(f"with_postgres: throwaway server on port {url.rsplit(':', 1)[1]}", flush=True)
+            return subprocess.call(argv, env={**os.environ, "VERDER_TEST_POSTGRES_URL": url})
     finally:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
