@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+# Environment variables the app reads as settings.
+_SETTINGS = ("VERDER_", "DATABASE_URL", "RATE_LIMIT_")
 
 
 def free_port() -> int:
@@ -25,12 +27,17 @@ def free_port() -> int:
 class Server:
     """One uvicorn process; `start()` waits until /healthz answers, `kill()` is kill -9."""
 
-    def __init__(self, database_url: str, log_path: Path, **env: str) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, *, start_seconds: float = 20, **env: str
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.start_seconds = start_seconds
+        # The developer's own settings must not leak into the server under test.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(_SETTINGS)}
         self.env = {
-            **os.environ,
+            **inherited,
             "DATABASE_URL": database_url,
             "VERDER_SECRET_KEY": "process-test-secret-key-long-enough",
             "VERDER_HSTS_MAX_AGE": "0",
@@ -40,7 +47,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        """Start and wait (up to 20 s) for the health check."""
+        """Start and wait (up to `start_seconds`) for the health check."""
         self._log = log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -64,7 +71,7 @@ class Server:
             stdout=log,
             stderr=log,
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
@@ -73,7 +80,10 @@ class Server:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)
-        raise RuntimeError("server did not become healthy in 20 s")
+        raise RuntimeError(
+            f"server did not become healthy in {self.start_seconds:g} s: "
+            f"{self.log_path.read_text()[-2000:]}"
+        )
 
     def kill(self) -> None:
         """kill -9: no chance to flush or clean up."""

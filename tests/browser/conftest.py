@@ -8,16 +8,9 @@ what to install: they never skip.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import helpers
+from tests.server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,13 +58,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def find_chromium() -> str | None:
@@ -125,73 +112,25 @@ def exit_url() -> Iterator[str]:
 # --- The site ---------------------------------------------------------------------------------
 
 
-def _python() -> str:
-    """The project's virtualenv Python when there is one, else the one running the tests."""
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.is_file() else sys.executable
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, exit_url: str) -> Iterator[str]:
     """Run the app with uvicorn on a free port; yield its base URL (no trailing slash)."""
     folder = tmp_path_factory.mktemp("server")
-    port = free_port()
-    unset = ("VERDER_", "DATABASE_URL", "RATE_LIMIT_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
-    env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'verder.db'}",
+    site = Server(
+        f"sqlite:///{folder / 'verder.db'}",
+        folder / "server.log",
+        start_seconds=SERVER_START_SECONDS,
         VERDER_SECRET_KEY="browser-test-secret-key-long-enough-0123456789",
-        VERDER_HSTS_MAX_AGE="0",
         VERDER_EXIT_URL=exit_url,
         # The limits stay on, but one test run saves and opens more than a person would.
+        RATE_LIMIT_ENABLED="true",
         VERDER_RATE_LIMIT_SAVES_PER_MINUTE="1000",
         VERDER_RATE_LIMIT_OPENS_PER_MINUTE="1000",
     )
-    log_path = folder / "server.log"
-    command = [
-        _python(),
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-server-header",
-        "--no-access-log",
-        "--log-config",
-        "app/log_config.json",
-    ]
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        try:
-            _wait_until_healthy(base, process, log_path)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the test server stopped at start-up:\n{log_path.read_text()}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/healthz", timeout=2) as response,  # noqa: S310
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.1)
-    pytest.fail(
-        f"the test server did not answer within {SERVER_START_SECONDS}s:\n{log_path.read_text()}"
-    )
+    try:
+        yield site.start().url
+    finally:
+        site.stop()
 
 
 # --- The browser ------------------------------------------------------------------------------
