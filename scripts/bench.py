@@ -269,19 +269,7 @@ def _bare_ceiling(
     ]
     bare = Service("bare", argv, log_dir=tmp, cwd=folder)
     running.append(bare)
-    wait_http(f"http://127.0.0.1:{port}/nl/check", bare)
-    same = http(f"http://127.0.0.1:{port}/nl/check").body == page
-    if not same:
-        raise RuntimeError("the bare endpoint does not serve the questionnaire's bytes")
-    result = run_wrk(
-        f"http://127.0.0.1:{port}",
-        [("/nl/check", "")],
-        work_dir=tmp,
-        server_pids=[bare.pid],
-        **wrk_opts,
-    )
-    bare.stop()
-    return result
+    return _ceiling(bare, port, page, tmp, wrk_opts)
 
 
 def _nginx_ceiling(
@@ -299,16 +287,18 @@ def _nginx_ceiling(
     argv = [nginx_binary(), "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
     server = Service("nginx", argv, log_dir=tmp)
     running.append(server)
-    wait_http(f"http://127.0.0.1:{port}/nl/check", server)
-    if http(f"http://127.0.0.1:{port}/nl/check").body != page:
-        raise RuntimeError("nginx does not serve the questionnaire's bytes")
-    result = run_wrk(
-        f"http://127.0.0.1:{port}",
-        [("/nl/check", "")],
-        work_dir=tmp,
-        server_pids=[server.pid],
-        **wrk_opts,
-    )
+    return _ceiling(server, port, page, tmp, wrk_opts)
+
+
+def _ceiling(
+    server: Service, port: int, page: bytes, tmp: Path, wrk_opts: dict[str, int]
+) -> WrkResult:
+    """wrk on a ceiling's /nl/check, once it serves exactly the questionnaire's bytes."""
+    base = f"http://127.0.0.1:{port}"
+    wait_http(f"{base}/nl/check", server)
+    if http(f"{base}/nl/check").body != page:
+        raise RuntimeError(f"{server.name} does not serve the questionnaire's bytes")
+    result = run_wrk(base, [("/nl/check", "")], work_dir=tmp, server_pids=[server.pid], **wrk_opts)
     server.stop()
     return result
 

@@ -9,6 +9,14 @@
     window.location.replace(exitUrl);
   }
 
+  function secondaryButton(label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary";
+    button.textContent = label;
+    return button;
+  }
+
   var link = document.getElementById("quick-exit");
   if (link) {
     link.addEventListener("click", function (event) {
@@ -61,10 +69,7 @@
   // Print button where the page offers one (printing works without it, from the browser menu).
   var slot = document.getElementById("print-slot");
   if (slot && window.print) {
-    var printButton = document.createElement("button");
-    printButton.type = "button";
-    printButton.className = "button button--secondary";
-    printButton.textContent = slot.getAttribute("data-print-label") || "Print";
+    var printButton = secondaryButton(slot.getAttribute("data-print-label") || "Print");
     printButton.addEventListener("click", function () { window.print(); });
     slot.parentNode.insertBefore(printButton, slot.nextSibling);
   }
@@ -109,10 +114,7 @@
   // Copy button for a saved link.
   var url = document.getElementById("saved-url");
   if (url && navigator.clipboard) {
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "button button--secondary";
-    button.textContent = url.getAttribute("data-copy-label") || "Copy";
+    var button = secondaryButton(url.getAttribute("data-copy-label") || "Copy");
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(url.value).then(function () {
         button.textContent = url.getAttribute("data-copied-label") || "Copied";
