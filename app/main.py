@@ -89,8 +89,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         server_error=_server_error,
     )
-    # API and health first: the pages' /{lang} pattern would otherwise catch /healthz.
-    for module in (health, api, pages, check, results, directory):
+    # Routes are tried in order: the questionnaire and results first, since every route tried
+    # before the one that matches costs time; then health and API, before the pages' /{lang},
+    # which would otherwise catch /healthz.
+    for module in (check, results, health, api, pages, directory):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, select, text
 from sqlmodel import Session
 
 from app import saved_results
@@ -124,26 +123,78 @@ def test_reading_from_the_event_loop_finds_what_get_finds(engine: Engine) -> Non
 
 
 def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
     init_db(engine)
     token = save(engine)
-    lookups: list[int] = []
+    engine.dispose()  # so that no pooled connection stands in the way of the lock below
+    # Another process holding SQLite's exclusive lock: even a WAL reader must wait.
+    holder = sqlite3.connect(tmp_path / "v.db", isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("DELETE FROM saved_result WHERE 0")
+    release = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    waited_in: list[int] = []
+    real_get = saved_results.get
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def busy_once(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("SELECT"):
-            lookups.append(threading.get_ident())
-            if len(lookups) == 1:  # as SQLite answers while another process holds its lock
-                raise OperationalError(statement, {}, sqlite3.OperationalError("locked"))
+    def get(**kwargs: Any) -> saved_results.Saved | None:
+        waited_in.append(threading.get_ident())
+        return real_get(**kwargs)
+
+    monkeypatch.setattr(saved_results, "get", get)
 
     async def read() -> tuple[saved_results.Saved | None, int]:
+        release.start()
         found = await saved_results.read(engine=engine, token=token, today=TODAY)
         return found, threading.get_ident()
 
     found, loop_thread = aio.run(read())
     assert found is not None and found.answers == ANSWERS
-    assert lookups[0] == loop_thread, "first tried on the loop, without waiting"
-    assert lookups[1:] and lookups[1] != loop_thread, "then waited for in a worker thread"
+    assert waited_in and waited_in[0] != loop_thread, "waited for in a worker thread"
+    engine.dispose()
+
+
+def test_reading_on_the_event_loop_sees_every_save_and_delete_at_once(engine: Engine) -> None:
+    first = save(engine)
+
+    async def read(token: str) -> saved_results.Saved | None:
+        return await saved_results.read(engine=engine, token=token, today=TODAY)
+
+    assert aio.run(read(first)) is not None
+    # Saved and deleted through the engine's other connections after the first read: no
+    # earlier snapshot may hide either.
+    second = save(engine)
+    assert aio.run(read(second)) is not None
+    saved_results.delete_one(engine=engine, token=first)
+    assert aio.run(read(first)) is None
+
+
+def test_reading_after_the_engine_was_disposed_still_works(engine: Engine) -> None:
+    token = save(engine)
+
+    async def read() -> saved_results.Saved | None:
+        return await saved_results.read(engine=engine, token=token, today=TODAY)
+
+    assert aio.run(read()) is not None
+    engine.dispose()
+    assert aio.run(read()) is not None
+
+
+def test_a_sqlite_database_given_as_a_uri_is_read_through_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(f"sqlite:///file:{tmp_path / 'v.db'}?mode=rwc&uri=true")
+    init_db(engine)
+    token = save(engine)
+    calls: list[str] = []
+    real_get = saved_results.get
+    monkeypatch.setattr(saved_results, "get", lambda **kw: calls.append("get") or real_get(**kw))
+
+    async def read() -> saved_results.Saved | None:
+        return await saved_results.read(engine=engine, token=token, today=TODAY)
+
+    # URI options are the engine's to interpret (they may even name an in-memory database).
+    assert aio.run(read()) is not None
+    assert calls == ["get"]
     engine.dispose()
