@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from app import texts
 from app.answers import Checked, check_answers
 from app.catalog import Catalog
-from app.deps import CatalogDep, LangDep, PagesDep, TemplatesDep
+from app.deps import Site, SiteDep
 from app.forms import read_form, single
 from app.matching import engine as matching_engine
 from app.presenter import present
@@ -23,19 +23,15 @@ STEP_NUMBERS = {str(s.number): s for s in texts.STEPS}
 
 
 @router.get("/{lang}/check")
-async def questionnaire(
-    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
-) -> Response:
+async def questionnaire(request: Request, site: SiteDep) -> Response:
     """The first step of the questionnaire, empty: the same for everyone, so rendered once."""
-    return pages.response(
-        request, "pages/check/step.html", lambda: step_context(catalog, Checked(), 1)
+    return site.pages.response(
+        request, "pages/check/step.html", lambda: step_context(site.catalog, Checked(), 1)
     )
 
 
 @router.post("/{lang}/check")
-async def submit(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
-) -> Response:
+async def submit(request: Request, site: SiteDep) -> Response:
     """Move between steps (`step` field), or show the result when there is no `step`."""
     pairs = await read_form(request)
     step = single(pairs, "step")
@@ -43,32 +39,27 @@ async def submit(
         raise HTTPException(status_code=422)
     checked = check_answers(
         pairs,
-        resolve_place=catalog.resolve_municipality,
+        resolve_place=site.catalog.resolve_municipality,
         allow_skip=True,
         extra_fields=frozenset({"step"}),
     )
     if not checked.ok:
         first = next((f for f in checked.errors if f in texts.STEP_OF), None)
         number = texts.STEP_OF[first] if first else int(step or 1)
-        return render_step(request, templates, catalog, checked, number, status_code=422)
+        return render_step(request, site, checked, number, status_code=422)
     if step is not None:
-        return render_step(request, templates, catalog, checked, int(step))
-    return render_result(request, templates, catalog, checked)
+        return render_step(request, site, checked, int(step))
+    return render_result(request, site, checked)
 
 
 def render_step(
-    request: Request,
-    templates: Any,
-    catalog: Catalog,
-    checked: Checked,
-    number: int,
-    status_code: int = 200,
+    request: Request, site: Site, checked: Checked, number: int, status_code: int = 200
 ) -> Response:
     """One step of the form; answers of the other steps ride along as hidden fields."""
-    return templates.TemplateResponse(
+    return site.templates.TemplateResponse(
         request,
         "pages/check/step.html",
-        step_context(catalog, checked, number),
+        step_context(site.catalog, checked, number),
         status_code=status_code,
     )
 
@@ -90,8 +81,7 @@ def step_context(catalog: Catalog, checked: Checked, number: int) -> dict[str, A
 
 def render_result(
     request: Request,
-    templates: Any,
-    catalog: Catalog,
+    site: Site,
     checked: Checked,
     *,
     saved: dict[str, Any] | None = None,
@@ -99,14 +89,15 @@ def render_result(
     status_code: int = 200,
 ) -> Response:
     """The result page: profile, reasons, urgent help, start here, options per need."""
-    result = matching_engine.match(checked.answers(), catalog.match_catalogue)
+    result = matching_engine.match(checked.answers(), site.catalog.match_catalogue)
     secret: bytes = request.app.state.secret
-    return templates.TemplateResponse(
+    return site.templates.TemplateResponse(
         request,
         "pages/check/result.html",
         {
-            "view": present(result, catalog, request.app.state.option_views),
-            "carry_fields": hidden_fields(checked.pairs()),
+            "view": present(result, site.catalog, request.app.state.option_views),
+            # A saved result's page holds no forms with her answers.
+            "carry_fields": hidden_fields(checked.pairs()) if saved is None else "",
             "answered": bool(checked.values),
             "save_token": form_token(secret, "save"),
             "delete_token": form_token(secret, "delete"),

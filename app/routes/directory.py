@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from app import directory
 from app.catalog import Catalog
-from app.deps import CatalogDep, LangDep, PagesDep, TemplatesDep
+from app.deps import SiteDep
 from app.forms import read_form, single
 from app.i18n import current_language
 from app.matching.types import GROUPS, NEEDS
@@ -33,20 +33,19 @@ def _directory_context(catalog: Catalog, filters: directory.Filters) -> dict[str
 
 
 @router.get("/{lang}/directory")
-async def directory_page(
-    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
-) -> Response:
+async def directory_page(request: Request, site: SiteDep) -> Response:
     """Every provider, national first, then by region."""
-    return pages.response(
-        request, "pages/directory.html", lambda: _directory_context(catalog, directory.Filters())
+    return site.pages.response(
+        request,
+        "pages/directory.html",
+        lambda: _directory_context(site.catalog, directory.Filters()),
     )
 
 
 @router.post("/{lang}/directory")
-async def directory_filtered(
-    request: Request, lang: LangDep, templates: TemplatesDep, catalog: CatalogDep
-) -> Response:
+async def directory_filtered(request: Request, site: SiteDep) -> Response:
     """The directory narrowed by region, need and group; by POST, so no choice enters a URL."""
+    catalog = site.catalog
     pairs = await read_form(request)
     if {name for name, _ in pairs} - {"region", "need", "group"}:
         raise HTTPException(status_code=422)
@@ -59,15 +58,14 @@ async def directory_filtered(
         raise HTTPException(status_code=422)
     filters = directory.Filters(region=region, need=need, group=group)
     context = _directory_context(catalog, filters)
-    return templates.TemplateResponse(request, "pages/directory.html", context)
+    return site.templates.TemplateResponse(request, "pages/directory.html", context)
 
 
 @router.get("/{lang}/coverage")
-async def coverage_page(
-    request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep
-) -> Response:
+async def coverage_page(request: Request, site: SiteDep) -> Response:
     """The region x need and region x group matrices, gaps marked in colour and words."""
-    return pages.response(
+    catalog = site.catalog
+    return site.pages.response(
         request,
         "pages/coverage.html",
         lambda: {

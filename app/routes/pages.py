@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n
-from app.deps import CatalogDep, LangDep, PagesDep, SettingsDep, TemplatesDep
+from app.deps import LangDep, SiteDep
 from app.matching import rules as matching_rules
 from app.matching.types import PROFILES
 
@@ -31,35 +31,34 @@ async def language_root(lang: LangDep) -> Response:
 
 
 @router.get("/{lang}/")
-async def home(
-    request: Request, lang: LangDep, templates: TemplatesDep, pages: PagesDep, catalog: CatalogDep
-) -> Response:
+async def home(request: Request, site: SiteDep) -> Response:
     """What the site does, how long it takes, what happens to answers, and urgent help."""
-    emergency = [p for p in catalog.providers.values() if p.emergency]
+    emergency = [p for p in site.catalog.providers.values() if p.emergency]
     if request.query_params.get("deleted") == "1":
         context = {"deleted": True, "emergency": emergency}
-        return templates.TemplateResponse(request, "pages/home.html", context)
-    return pages.response(
+        return site.templates.TemplateResponse(request, "pages/home.html", context)
+    return site.pages.response(
         request, "pages/home.html", lambda: {"deleted": False, "emergency": emergency}
     )
 
 
 @router.get("/{lang}/safety")
-async def safety(request: Request, lang: LangDep, pages: PagesDep) -> Response:
+async def safety(request: Request, site: SiteDep) -> Response:
     """Using this site safely."""
-    return pages.response(request, "pages/safety.html", dict)
+    return site.pages.response(request, "pages/safety.html", dict)
 
 
 @router.get("/{lang}/privacy")
-async def privacy(request: Request, lang: LangDep, pages: PagesDep) -> Response:
+async def privacy(request: Request, site: SiteDep) -> Response:
     """What happens to answers and what is never kept."""
-    return pages.response(request, "pages/privacy.html", dict)
+    return site.pages.response(request, "pages/privacy.html", dict)
 
 
 @router.get("/{lang}/about")
-async def about(request: Request, lang: LangDep, pages: PagesDep, catalog: CatalogDep) -> Response:
+async def about(request: Request, site: SiteDep) -> Response:
     """What the site is and where its data comes from."""
-    return pages.response(
+    catalog = site.catalog
+    return site.pages.response(
         request,
         "pages/about.html",
         lambda: {"provider_count": len(catalog.providers), "region_count": len(catalog.regions)},
@@ -67,18 +66,16 @@ async def about(request: Request, lang: LangDep, pages: PagesDep, catalog: Catal
 
 
 @router.get("/{lang}/professionals")
-async def professionals(
-    request: Request, lang: LangDep, pages: PagesDep, settings: SettingsDep
-) -> Response:
+async def professionals(request: Request, site: SiteDep) -> Response:
     """For helpers: what the site does, the profiles, and the rules straight from the matcher."""
-    return pages.response(
+    return site.pages.response(
         request,
         "pages/professionals.html",
         lambda: {
             "rules": matching_rules.RULES,
             "profiles": PROFILES,
             "many_needs": matching_rules.MANY_NEEDS,
-            "contact": settings.corrections_contact,
+            "contact": site.settings.corrections_contact,
         },
     )
 

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from app import saved_results
 from app.answers import check_answers
-from app.deps import CatalogDep, EngineDep, LangDep, SettingsDep, TemplatesDep, rate_limit
+from app.deps import SiteDep, rate_limit
 from app.forms import read_form, single
 from app.i18n import LANGUAGES, N_, gettext
 from app.qr import qr_svg
@@ -35,15 +35,9 @@ def _check_origin(request: Request, pairs: list[tuple[str, str]], purpose: str) 
 
 
 @router.post("/{lang}/r", dependencies=[rate_limit("save")])
-async def save(
-    request: Request,
-    lang: LangDep,
-    templates: TemplatesDep,
-    catalog: CatalogDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-) -> Response:
+async def save(request: Request, site: SiteDep) -> Response:
     """Store the posted answers under a new token and go to the saved result's page."""
+    lang, catalog = site.lang, site.catalog
     pairs = await read_form(request)
     _check_origin(request, pairs, "save")
     checked = check_answers(
@@ -55,39 +49,30 @@ async def save(
         raise HTTPException(status_code=422)
     # Encrypting takes microseconds: done here, so only the write leaves the event loop.
     sealed = saved_results.seal(
-        answers=checked.values, lang=lang, today=date.today(), days=settings.result_days
+        answers=checked.values, lang=lang, today=date.today(), days=site.settings.result_days
     )
     try:
         # The app's one writer commits it with the other waiting saves; the 303 goes out
         # only after that commit.
-        await request.app.state.writer.save(engine, sealed.row)
+        await request.app.state.writer.save(site.engine, sealed.row)
     except saved_results.StoreUnavailable:
         # Say honestly that nothing was saved, and keep her result on the screen.
-        return render_result(
-            request, templates, catalog, checked, save_failed=True, status_code=503
-        )
+        return render_result(request, site, checked, save_failed=True, status_code=503)
     return RedirectResponse(f"/{lang}/r/{sealed.token}", status_code=303)
 
 
 @router.get("/{lang}/r/{token}", dependencies=[rate_limit("open")])
-async def show(
-    request: Request,
-    lang: LangDep,
-    token: str,
-    templates: TemplatesDep,
-    catalog: CatalogDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-) -> Response:
+async def show(request: Request, site: SiteDep, token: str) -> Response:
     """The saved result in this page's language, with its link, expiry and delete button."""
-    saved = await saved_results.read(engine=engine, token=token, today=date.today())
+    lang, catalog = site.lang, site.catalog
+    saved = await saved_results.read(engine=site.engine, token=token, today=date.today())
     if saved is None:
         raise HTTPException(status_code=404)
     checked = check_answers(
         [(k, v) for k, values in saved.answers.items() for v in values],
         resolve_place=catalog.resolve_municipality,
     )
-    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    base = site.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
     info = {
         "token": token,
         "url": f"{base}/{lang}/r/{token}",
@@ -96,20 +81,18 @@ async def show(
         "links": [(code, f"/{code}/r/{token}") for code in LANGUAGES],
         "qr": qr_svg(f"{base}/{lang}/r/{token}", title=gettext(N_("QR code of this link"))),
     }
-    return render_result(request, templates, catalog, checked, saved=info)
+    return render_result(request, site, checked, saved=info)
 
 
 @router.post("/{lang}/r/{token}/delete")
-async def remove(
-    request: Request, lang: LangDep, token: str, engine: EngineDep, templates: TemplatesDep
-) -> Response:
+async def remove(request: Request, site: SiteDep, token: str) -> Response:
     """Delete the saved result now, then confirm on the home page or leave the site."""
     pairs = await read_form(request)
     _check_origin(request, pairs, "delete")
-    await run_in_threadpool(saved_results.delete_one, engine=engine, token=token)
+    await run_in_threadpool(saved_results.delete_one, engine=site.engine, token=token)
     cleared = {"Clear-Site-Data": '"cache", "storage"'}
     if single(pairs, "then") == "leave":
         # The CSP's form-action 'self' stops a form's redirect to another site, so this page
         # leaves by meta refresh (which no JavaScript needs), with a plain link as fallback.
-        return templates.TemplateResponse(request, "pages/leave.html", {}, headers=cleared)
-    return RedirectResponse(f"/{lang}/?deleted=1", status_code=303, headers=cleared)
+        return site.templates.TemplateResponse(request, "pages/leave.html", {}, headers=cleared)
+    return RedirectResponse(f"/{site.lang}/?deleted=1", status_code=303, headers=cleared)
