@@ -183,11 +183,13 @@ def build_templates(
     envs = {lang: env.overlay(extensions=[FoldTranslations]) for lang in i18n.LANGUAGES}
     for lang, overlay in envs.items():
         overlay.verder_language = lang  # type: ignore[attr-defined]
-    # A card is fixed by the matcher's option (provider, section, reasons) and the region.
-    env.globals["option_card"] = FragmentCache(
+    # Filters, not globals: the compiled template calls a filter directly, a global through
+    # Jinja's slower Context.call. A card is fixed by the matcher's option (provider,
+    # section, reasons) and the region.
+    env.filters["option_card"] = FragmentCache(
         envs, "_option_card.html", "option", lambda view: (view.option, view.region_name)
     )
-    env.globals["urgent_list"] = FragmentCache(
+    env.filters["urgent_list"] = FragmentCache(
         envs, "_urgent_list.html", "providers", lambda providers: tuple(p.id for p in providers)
     )
     return LanguageTemplates(envs, context_processors=[page_context])
@@ -212,7 +214,7 @@ def long_date(day: date, lang: str) -> str:
 def page_context(request: Request) -> dict[str, Any]:
     """Variables every page needs: its language and the same page in the other languages."""
     lang = i18n.current_language.get()
-    path = request.url.path
+    path = request.scope["path"]  # not request.url, which builds the whole URL first
     rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
     alternates = [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES]
     return {"lang": lang, "alternates": alternates, "path": path}
