@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -42,7 +42,7 @@ class CatalogError(Exception):
     """A catalogue file that cannot be used; the message names file, record and field."""
 
 
-# --- A YAML loader that refuses every surprise -----------------------------------------------
+# --- A YAML reader that refuses every surprise ----------------------------------------------
 
 # What YAML 1.1 turns into booleans or numbers although the author wrote text, e.g. `no`,
 # `0612345678` or `010`. We refuse such plain scalars instead of guessing what was meant.
@@ -51,59 +51,217 @@ _YAML11_RETYPED = re.compile(
     r"|[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*)"
     r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-
+# Only YAML 1.2 core booleans, decimal integers, ISO dates and null are typed; all else is text.
+_TRUE_FALSE = re.compile(r"^(?:true|false)$")
+_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NULL = re.compile(r"^(?:~|null|)$")
 
 # libyaml's C parser when PyYAML has it: the pure-Python scanner is ~20x slower at start-up.
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseEvents: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_EventParser: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
-class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
-    """Safe loader refusing duplicate keys and YAML 1.1 retyping (aliases, tags: checked first)."""
+class _Refused:
+    """A plain scalar we will not guess at, and why."""
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise CatalogError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
 
 
-def _refuse_aliases_and_tags(text: str) -> None:
-    """Scan the events first, so an alias bomb is refused before anything is built."""
-    for event in yaml.parse(text, Loader=_BaseEvents):
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise CatalogError(f"line {line}: anchors and aliases are not allowed")
-        if getattr(event, "tag", None) not in (None, "!"):
-            raise CatalogError(f"line {line}: YAML tags such as {event.tag} are not allowed")
-
-
-def _construct_plain_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
-    value = loader.construct_scalar(node)
-    if not node.style and _YAML11_RETYPED.match(value):  # plain style: None, or "" from libyaml
-        raise CatalogError(
-            f"line {node.start_mark.line + 1}: write {value!r} in quotes; "
-            "YAML 1.1 readers take it for a boolean or a number"
+def _plain_value(text: str, plain_style: bool) -> Any:
+    """What an untagged plain scalar means: true/false, a decimal int, a date, null or text."""
+    if _TRUE_FALSE.match(text):
+        return text[0] == "t"
+    if _DECIMAL.match(text):
+        try:
+            return int(text)
+        except ValueError:  # over Python's 4,300 digits
+            return _Refused(f"a number of {len(text.lstrip('-'))} digits is too long")
+    if _ISO_DATE.match(text):
+        try:
+            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError as exc:
+            return _Refused(f"{text!r} is not a valid date: {exc}")
+    if _NULL.match(text):
+        return None
+    # Only plain style: a scalar quoted after the non-specific tag "!" is text as written.
+    if plain_style and _YAML11_RETYPED.match(text):
+        return _Refused(
+            f"write {text!r} in quotes; YAML 1.1 readers take it for a boolean or a number"
         )
-    return str(value)
+    return text
 
 
-# Only YAML 1.2 core booleans, decimal integers, ISO dates and null are typed; all else is text.
-_StrictLoader.yaml_implicit_resolvers = {}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:timestamp", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")
-)
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|)$"), None)
-_StrictLoader.add_constructor("tag:yaml.org,2002:str", _construct_plain_text)
+def _refuse_anchor_or_tag(event: Any) -> None:
+    """Raise if the event is an alias, or carries an anchor or a tag other than "!"."""
+    line = event.start_mark.line + 1
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise CatalogError(f"line {line}: anchors and aliases are not allowed")
+    if getattr(event, "tag", None) not in (None, "!"):
+        raise CatalogError(f"line {line}: YAML tags such as {event.tag} are not allowed")
+
+
+_NO_KEY: Any = object()  # an open mapping waits for its next key
+_DROPPED: Any = object()  # a refused value, or the value of a refused key
+
+
+class _Open:
+    """A mapping or sequence still being read, and where it stands in the document."""
+
+    __slots__ = ("items", "key", "level", "lines", "mark", "order")
+
+    def __init__(
+        self, items: Any, level: int, order: int, mark: Any, lines: dict[int, int] | None
+    ) -> None:
+        self.items = items
+        self.key = _NO_KEY
+        self.level = level  # how deeply nested
+        self.order = order  # how many collections were opened before it
+        self.mark = mark
+        self.lines = lines  # where to note its items' lines: the records errors will name
+
+
+# (where in the constructor's order, line, what): the problem that will be reported.
+_Problem = tuple[tuple[int, int, int, int], int, str]
+
+
+def _earlier(
+    problem: _Problem | None, top: _Open | None, is_key: bool, mark: Any, why: str
+) -> _Problem:
+    """Of two problems, the one PyYAML's constructor met first."""
+    # It built level by level, each mapping's keys before its values. Reporting in its order
+    # keeps the message for a file with several mistakes what it was.
+    at = (-1, 0, 0, 0) if top is None else (top.level, top.order, 0 if is_key else 1, mark.index)
+    if problem is None or at < problem[0]:
+        return at, mark.line + 1, why
+    return problem
+
+
+def _parse_strict(text: str) -> tuple[Any, dict[int, int]]:
+    """The one YAML document in `text` as plain values, and the line of each top-level item."""
+    parser = _EventParser(text)
+    try:
+        return _build_document(parser.get_event)
+    finally:
+        parser.dispose()
+
+
+def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]:
+    """Build the first document from libyaml's events in one pass, checking everything."""
+    # One pass builds plain dicts, lists and scalars: no node tree, no constructor. Anchors,
+    # aliases, tags and syntax errors are raised at once (an alias is never expanded); the
+    # checks of values are collected and the first raised at the end, after the whole stream
+    # was scanned for the former, so a lesser mistake never hides one of those.
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    next_event()  # the stream's start
+    if type(next_event()) is yaml.StreamEndEvent:
+        return None, {}  # no document: an empty file, or only comments
+    meanings: dict[str, Any] = {}  # plain scalars by text: the same keys and flags recur
+    problem: _Problem | None = None
+    lines: dict[int, int] = {}
+    stack: list[_Open] = []
+    top: _Open | None = None
+    root: Any = None
+    root_mark: Any = None
+    opened = 0
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _refuse_anchor_or_tag(event)
+            value = event.value
+            if event.tag is None and not event.style:  # plain: most keys, flags and dates
+                try:
+                    value = meanings[value]
+                except KeyError:
+                    value = meanings[value] = _plain_value(value, True)
+            elif event.implicit[0]:  # after the tag "!" libyaml marks even quoted text plain
+                value = _plain_value(value, not event.style)
+            # Else quoted or block text: a string as written.
+            if type(value) is _Refused:
+                is_key = top is not None and type(top.items) is dict and top.key is _NO_KEY
+                problem = _earlier(problem, top, is_key, event.start_mark, value.why)
+                value = _DROPPED
+            if top is None:
+                root_mark = event.start_mark
+            elif top.lines is not None:
+                top.lines[len(top.items)] = event.start_mark.line + 1
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _refuse_anchor_or_tag(event)
+            mark = event.start_mark
+            item_lines = None
+            if top is None:
+                root_mark = mark
+            else:
+                if top.lines is not None:
+                    top.lines[len(top.items)] = mark.line + 1
+                if (
+                    kind is sequence_start
+                    and top is stack[0]
+                    and type(top.items) is dict
+                    and not top.items
+                    and top.key is not _NO_KEY
+                ):  # the value of the root mapping's first key: the list of records
+                    item_lines = lines
+            items: Any = {} if kind is mapping_start else []
+            top = _Open(items, len(stack), opened, mark, item_lines)
+            opened += 1
+            stack.append(top)
+            continue
+        elif kind is mapping_end or kind is sequence_end:
+            done = stack.pop()
+            top = stack[-1] if stack else None
+            value = done.items
+        else:  # an alias, refused, or the document's end
+            _refuse_anchor_or_tag(event)
+            break
+        # The finished value goes into its collection: as an item, as a key or as a value.
+        if top is None:
+            root = value
+        elif type(top.items) is list:
+            top.items.append(value)
+        elif top.key is _NO_KEY:
+            top.key = value
+            if value is _DROPPED:
+                continue
+            if type(value) is dict or type(value) is list:
+                why = "a key must be a single value, not a mapping or a list"
+            elif value in top.items:
+                why = f"duplicate key {value!r}"
+            else:
+                continue
+            mark = event.start_mark if kind is scalar_event else done.mark
+            problem = _earlier(problem, top, True, mark, why)
+            top.key = _DROPPED
+        else:
+            if top.key is not _DROPPED:
+                top.items[top.key] = value
+            top.key = _NO_KEY
+    # A second document is refused, but only after every event was checked for the above.
+    event = next_event()
+    if type(event) is not yaml.StreamEndEvent:
+        second = event.start_mark
+        while type(event) is not yaml.StreamEndEvent:
+            _refuse_anchor_or_tag(event)
+            event = next_event()
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream",
+            root_mark,
+            "but found another document",
+            second,
+        )
+    if problem is not None:
+        raise CatalogError(f"line {problem[1]}: {problem[2]}")
+    return root, lines
 
 
 def _read_yaml(path: Path, raw: bytes) -> tuple[Any, dict[int, int]]:
@@ -114,23 +272,10 @@ def _read_yaml(path: Path, raw: bytes) -> tuple[Any, dict[int, int]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path.name}: not UTF-8 (byte {exc.start})") from exc
-    loader = _StrictLoader(text)
     try:
-        _refuse_aliases_and_tags(text)
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except CatalogError as exc:
+        return _parse_strict(text)
+    except (CatalogError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path.name}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path.name}: {exc}") from exc
-    finally:
-        loader.dispose()
-    lines: dict[int, int] = {}
-    if isinstance(node, yaml.MappingNode) and node.value:
-        items = node.value[0][1]
-        if isinstance(items, yaml.SequenceNode):
-            lines = {i: item.start_mark.line + 1 for i, item in enumerate(items.value)}
-    return data, lines
 
 
 # --- The schema --------------------------------------------------------------------------------

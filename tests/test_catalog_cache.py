@@ -196,6 +196,12 @@ def test_a_catalogue_loaded_in_a_child_is_the_same(
             r"^providers\.yaml: line \d+: write '0612345678' in quotes",
             id="YAML 1.1 number",
         ),
+        pytest.param(
+            "verified_on: 2026-11-28",
+            "verified_on: 2026-02-30",
+            r"^providers\.yaml: line \d+: '2026-02-30' is not a valid date",
+            id="impossible date",
+        ),
     ],
 )
 def test_a_child_reports_the_same_error_as_a_load_here(

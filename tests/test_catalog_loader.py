@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,163 @@ def test_bad_provider_records_are_refused(data_dir: Path, old: str, new: str, me
 def test_the_error_names_the_record_and_its_line(data_dir: Path) -> None:
     replace(data_dir / "providers.yaml", 'kind: "specialised"', 'kind: "helpdesk"')
     with pytest.raises(
-        CatalogError, match=r"record 2 \(id 'trafficking-help', line \d+\), field kind"
+        CatalogError, match=r"record 2 \(id 'trafficking-help', line 16\), field kind"
+    ):
+        load_catalog(data_dir)
+
+
+# --- The YAML itself ---------------------------------------------------------------------------
+
+# Snippets of tests/data/providers.yaml: the end of record 1 (its `free`, line 12) and record 1's
+# last line with the start of record 2 (line 16).
+RECORD_1_FREE = 'free: true\n    description: {nl: "Alarmnummer."'
+RECORD_1_END = 'verified_on: 2026-11-28\n  - id: "trafficking-help"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        pytest.param(
+            'contact: {phone: "112"}',
+            'contact: {phone: "112", hours: {nl: "Altijd", en: "Always", nl: "Nooit"}}',
+            "providers.yaml: line 11: duplicate key 'nl'",
+            id="duplicate key deep in a nested mapping",
+        ),
+        pytest.param(
+            'th: "หมายเลขฉุกเฉิน"}',
+            'th: !!str "หมายเลขฉุกเฉิน"}',
+            "providers.yaml: line 13: YAML tags such as tag:yaml.org,2002:str are not allowed",
+            id="tag on a nested scalar",
+        ),
+        pytest.param(
+            'contact: {phone: "112"}',
+            'contact: &contact {phone: "112"}',
+            "providers.yaml: line 11: anchors and aliases are not allowed",
+            id="anchor on a mapping",
+        ),
+        pytest.param(
+            'contact: {website: "https://example.org/trafficking"}',
+            "contact: *contact",
+            "providers.yaml: line 24: anchors and aliases are not allowed",
+            id="alias",
+        ),
+        pytest.param(
+            'needs: ["debts", "income"]',
+            "needs: [debts, off]",
+            "providers.yaml: line 59: write 'off' in quotes; YAML 1.1 readers take it for a "
+            "boolean or a number",
+            id="YAML 1.1 off in a list",
+        ),
+        pytest.param(
+            RECORD_1_FREE,
+            RECORD_1_FREE.replace("free:", "on:"),
+            "providers.yaml: line 12: write 'on' in quotes",
+            id="YAML 1.1 on as a key",
+        ),
+        pytest.param(
+            RECORD_1_END,
+            RECORD_1_END.replace("2026-11-28", "2026-02-30"),
+            "providers.yaml: line 15: '2026-02-30' is not a valid date: day is out of range for "
+            "month",
+            id="impossible date",
+        ),
+        pytest.param(
+            RECORD_1_FREE,
+            RECORD_1_FREE.replace("free: true", "? [free]\n    : true"),
+            "providers.yaml: line 12: a key must be a single value, not a mapping or a list",
+            id="list as a key",
+        ),
+        pytest.param(
+            RECORD_1_END,
+            RECORD_1_END.replace("\n", "\n---\nproviders:\n"),
+            "providers.yaml: expected a single document in the stream",
+            id="two documents",
+        ),
+        pytest.param(
+            'name: "112"',
+            'name: "112',
+            "providers.yaml: while parsing a block mapping",
+            id="syntax error",
+        ),
+    ],
+)
+def test_the_yaml_is_read_strictly(data_dir: Path, old: str, new: str, message: str) -> None:
+    replace(data_dir / "providers.yaml", old, new)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(data_dir)
+    assert str(caught.value).startswith(message)
+
+
+def test_anchors_aliases_and_tags_anywhere_are_reported_before_any_other_mistake(
+    data_dir: Path,
+) -> None:
+    """The whole file is checked for them first: a lesser mistake above never hides one."""
+    path = data_dir / "providers.yaml"
+    replace(path, RECORD_1_FREE, RECORD_1_FREE.replace("true", "no"))  # line 12
+    replace(path, 'name: "Health line"', 'name: !!python/name:os.system "x"')  # line 69
+    with pytest.raises(CatalogError, match=r"^providers\.yaml: line 69: YAML tags such as"):
+        load_catalog(data_dir)
+
+
+# Record 2's own `free` (line 25), a field of the record like record 1's `contact` (line 11).
+RECORD_2_FREE = (
+    'free: true\n    anonymous_possible: true\n    description: {nl: "Hulp bij uitbuiting."'
+)
+
+
+@pytest.mark.parametrize(
+    ("mistakes", "reported"),
+    [
+        pytest.param(
+            [
+                ('contact: {phone: "112"}', "contact: {phone: 0612345678}"),
+                (RECORD_2_FREE, RECORD_2_FREE.replace("true", "yes", 1)),
+            ],
+            "line 25: write 'yes' in quotes",
+            id="a record's own field before one nested in an earlier record",
+        ),
+        pytest.param(
+            [("    emergency: true\n", "    emergency: off\n    free: false\n")],
+            "line 13: duplicate key 'free'",
+            id="a mapping's keys before its values",
+        ),
+    ],
+)
+def test_of_several_mistakes_in_values_the_first_met_level_by_level_is_reported(
+    data_dir: Path, mistakes: list[tuple[str, str]], reported: str
+) -> None:
+    """In the order PyYAML's constructor reported them: level by level, keys before values."""
+    for old, new in mistakes:
+        replace(data_dir / "providers.yaml", old, new)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(data_dir)
+    assert str(caught.value).startswith(f"providers.yaml: {reported}")
+
+
+def test_plain_yaml_12_values_are_typed_and_all_else_is_text(data_dir: Path) -> None:
+    path = data_dir / "providers.yaml"
+    replace(path, 'name: "Debt line"', "name: Debt line")
+    replace(path, 'name: "Health line"', 'name: "no"')  # quoted, so text
+    catalog = load_catalog(data_dir)
+    debt_line = catalog.providers["debt-line"]
+    assert debt_line.name == "Debt line"
+    assert debt_line.verified_on == date(2026, 11, 28)
+    assert debt_line.free is True
+    assert catalog.providers["health-line"].name == "no"
+
+
+@pytest.mark.parametrize("null", ["~", "null", ""])
+def test_null_is_none(data_dir: Path, null: str) -> None:
+    replace(data_dir / "providers.yaml", RECORD_1_FREE, RECORD_1_FREE.replace("true", null))
+    assert load_catalog(data_dir).providers["emergency-112"].free is None
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
+def test_an_empty_file_is_refused(data_dir: Path, text: str) -> None:
+    (data_dir / "providers.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        CatalogError,
+        match=r"^providers\.yaml: the file must hold one key, 'providers', with a list$",
     ):
         load_catalog(data_dir)
 
