@@ -109,17 +109,32 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def read_on_loop(engine: Engine, token: str) -> saved_results.Saved | None:
+    """saved_results.read() as the event loop runs it."""
+    return aio.run(saved_results.read(engine=engine, token=token, today=TODAY))
+
+
+def threads_of_get(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The thread of every call to saved_results.get() from now on (the engine's way)."""
+    threads: list[int] = []
+    real_get = saved_results.get
+
+    def get(**kwargs: Any) -> saved_results.Saved | None:
+        threads.append(threading.get_ident())
+        return real_get(**kwargs)
+
+    monkeypatch.setattr(saved_results, "get", get)
+    return threads
+
+
 def test_reading_from_the_event_loop_finds_what_get_finds(engine: Engine) -> None:
     token = save(engine)
     expired = save(engine, today=TODAY - timedelta(days=40))
 
-    async def read(token: str) -> saved_results.Saved | None:
-        return await saved_results.read(engine=engine, token=token, today=TODAY)
-
-    assert aio.run(read(token)) == saved_results.get(engine=engine, token=token, today=TODAY)
-    assert aio.run(read(token)) is not None
+    assert read_on_loop(engine, token) == saved_results.get(engine=engine, token=token, today=TODAY)
+    assert read_on_loop(engine, token) is not None
     for nothing in (expired, "A" * 43, "", "' OR 1=1 --"):
-        assert aio.run(read(nothing)) is None
+        assert read_on_loop(engine, nothing) is None
 
 
 def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
@@ -135,14 +150,7 @@ def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
     holder.execute("BEGIN EXCLUSIVE")
     holder.execute("DELETE FROM saved_result WHERE 0")
     release = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
-    waited_in: list[int] = []
-    real_get = saved_results.get
-
-    def get(**kwargs: Any) -> saved_results.Saved | None:
-        waited_in.append(threading.get_ident())
-        return real_get(**kwargs)
-
-    monkeypatch.setattr(saved_results, "get", get)
+    waited_in = threads_of_get(monkeypatch)
 
     async def read() -> tuple[saved_results.Saved | None, int]:
         release.start()
@@ -157,28 +165,20 @@ def test_a_busy_sqlite_is_waited_for_in_a_worker_thread_not_on_the_event_loop(
 
 def test_reading_on_the_event_loop_sees_every_save_and_delete_at_once(engine: Engine) -> None:
     first = save(engine)
-
-    async def read(token: str) -> saved_results.Saved | None:
-        return await saved_results.read(engine=engine, token=token, today=TODAY)
-
-    assert aio.run(read(first)) is not None
+    assert read_on_loop(engine, first) is not None
     # Saved and deleted through the engine's other connections after the first read: no
     # earlier snapshot may hide either.
     second = save(engine)
-    assert aio.run(read(second)) is not None
+    assert read_on_loop(engine, second) is not None
     saved_results.delete_one(engine=engine, token=first)
-    assert aio.run(read(first)) is None
+    assert read_on_loop(engine, first) is None
 
 
 def test_reading_after_the_engine_was_disposed_still_works(engine: Engine) -> None:
     token = save(engine)
-
-    async def read() -> saved_results.Saved | None:
-        return await saved_results.read(engine=engine, token=token, today=TODAY)
-
-    assert aio.run(read()) is not None
+    assert read_on_loop(engine, token) is not None
     engine.dispose()
-    assert aio.run(read()) is not None
+    assert read_on_loop(engine, token) is not None
 
 
 def test_a_sqlite_database_given_as_a_uri_is_read_through_the_engine(
@@ -187,14 +187,8 @@ def test_a_sqlite_database_given_as_a_uri_is_read_through_the_engine(
     engine = make_engine(f"sqlite:///file:{tmp_path / 'v.db'}?mode=rwc&uri=true")
     init_db(engine)
     token = save(engine)
-    calls: list[str] = []
-    real_get = saved_results.get
-    monkeypatch.setattr(saved_results, "get", lambda **kw: calls.append("get") or real_get(**kw))
-
-    async def read() -> saved_results.Saved | None:
-        return await saved_results.read(engine=engine, token=token, today=TODAY)
-
+    through_engine = threads_of_get(monkeypatch)
     # URI options are the engine's to interpret (they may even name an in-memory database).
-    assert aio.run(read()) is not None
-    assert calls == ["get"]
+    assert read_on_loop(engine, token) is not None
+    assert len(through_engine) == 1
     engine.dispose()
