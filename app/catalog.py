@@ -106,34 +106,17 @@ def _refuse_anchor_or_tag(event: Any) -> None:
 _NO_KEY: Any = object()  # an open mapping waits for its next key
 _DROPPED: Any = object()  # a refused value, or the value of a refused key
 
-
-class _Open:
-    """A mapping or sequence still being read, and where it stands in the document."""
-
-    __slots__ = ("items", "key", "level", "lines", "mark", "order")
-
-    def __init__(
-        self, items: Any, level: int, order: int, mark: Any, lines: dict[int, int] | None
-    ) -> None:
-        self.items = items
-        self.key = _NO_KEY
-        self.level = level  # how deeply nested
-        self.order = order  # how many collections were opened before it
-        self.mark = mark
-        self.lines = lines  # where to note its items' lines: the records errors will name
-
-
 # (where in the constructor's order, line, what): the problem that will be reported.
 _Problem = tuple[tuple[int, int, int, int], int, str]
 
 
 def _earlier(
-    problem: _Problem | None, top: _Open | None, is_key: bool, mark: Any, why: str
+    problem: _Problem | None, level: int, order: int, is_key: bool, mark: Any, why: str
 ) -> _Problem:
     """Of two problems, the one PyYAML's constructor met first."""
     # It built level by level, each mapping's keys before its values. Reporting in its order
     # keeps the message for a file with several mistakes what it was.
-    at = (-1, 0, 0, 0) if top is None else (top.level, top.order, 0 if is_key else 1, mark.index)
+    at = (level, order, 0 if is_key else 1, mark.index)
     if problem is None or at < problem[0]:
         return at, mark.line + 1, why
     return problem
@@ -165,87 +148,88 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
         return None, {}  # no document: an empty file, or only comments
     meanings: dict[str, Any] = {}  # plain scalars by text: the same keys and flags recur
     problem: _Problem | None = None
-    lines: dict[int, int] = {}
-    stack: list[_Open] = []
-    top: _Open | None = None
-    root: Any = None
+    record_lines: dict[int, int] = {}
     root_mark: Any = None
-    opened = 0
+    opened = 0  # collections opened so far
+    # The open collection is kept in local variables (faster to reach than an object's
+    # attributes), those of its parents on a stack. The document goes into a list of its own.
+    document: list[Any] = []
+    items: Any = document
+    is_map = False
+    key: Any = _NO_KEY  # in a mapping: the key whose value comes next
+    lines: dict[int, int] | None = None  # where to note the items' lines: the list of records
+    level, order, mark = -1, -1, None  # how deep, how many opened before it, where it started
+    stack: list[tuple[Any, bool, Any, dict[int, int] | None, int, int, Any]] = []
     while True:
         event = next_event()
         kind = type(event)
         if kind is scalar_event:
-            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            tag = event.tag
+            if event.anchor is not None or (tag is not None and tag != "!"):
                 _refuse_anchor_or_tag(event)
             value = event.value
-            if event.tag is None and not event.style:  # plain: most keys, flags and dates
+            if tag is None and not event.style:  # plain: most keys, flags and dates
                 try:
                     value = meanings[value]
                 except KeyError:
-                    value = meanings[value] = _plain_value(value, True)
+                    meanings[value] = _plain_value(value, True)
+                    value = meanings[value]
             elif event.implicit[0]:  # after the tag "!" libyaml marks even quoted text plain
                 value = _plain_value(value, not event.style)
             # Else quoted or block text: a string as written.
             if type(value) is _Refused:
-                is_key = top is not None and type(top.items) is dict and top.key is _NO_KEY
-                problem = _earlier(problem, top, is_key, event.start_mark, value.why)
+                is_key = is_map and key is _NO_KEY
+                problem = _earlier(problem, level, order, is_key, event.start_mark, value.why)
                 value = _DROPPED
-            if top is None:
+            if lines is not None:
+                lines[len(items)] = event.start_mark.line + 1
+            elif items is document:
                 root_mark = event.start_mark
-            elif top.lines is not None:
-                top.lines[len(top.items)] = event.start_mark.line + 1
         elif kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            tag = event.tag
+            if event.anchor is not None or (tag is not None and tag != "!"):
                 _refuse_anchor_or_tag(event)
-            mark = event.start_mark
-            item_lines = None
-            if top is None:
-                root_mark = mark
-            else:
-                if top.lines is not None:
-                    top.lines[len(top.items)] = mark.line + 1
-                if (
-                    kind is sequence_start
-                    and top is stack[0]
-                    and type(top.items) is dict
-                    and not top.items
-                    and top.key is not _NO_KEY
-                ):  # the value of the root mapping's first key: the list of records
-                    item_lines = lines
-            items: Any = {} if kind is mapping_start else []
-            top = _Open(items, len(stack), opened, mark, item_lines)
+            start = event.start_mark
+            if lines is not None:
+                lines[len(items)] = start.line + 1
+            elif items is document:
+                root_mark = start
+            stack.append((items, is_map, key, lines, level, order, mark))
+            # The value of the root mapping's first key is the list of records errors name.
+            first_value = level == 0 and is_map and not items and key is not _NO_KEY
+            lines = record_lines if kind is sequence_start and first_value else None
+            is_map = kind is mapping_start
+            items = {} if is_map else []
+            key = _NO_KEY
+            level, order, mark = level + 1, opened, start
             opened += 1
-            stack.append(top)
             continue
         elif kind is mapping_end or kind is sequence_end:
-            done = stack.pop()
-            top = stack[-1] if stack else None
-            value = done.items
+            value, value_mark = items, mark
+            items, is_map, key, lines, level, order, mark = stack.pop()
         else:  # an alias, refused, or the document's end
             _refuse_anchor_or_tag(event)
             break
         # The finished value goes into its collection: as an item, as a key or as a value.
-        if top is None:
-            root = value
-        elif type(top.items) is list:
-            top.items.append(value)
-        elif top.key is _NO_KEY:
-            top.key = value
+        if not is_map:
+            items.append(value)
+        elif key is _NO_KEY:
+            key = value
             if value is _DROPPED:
                 continue
             if type(value) is dict or type(value) is list:
                 why = "a key must be a single value, not a mapping or a list"
-            elif value in top.items:
+            elif value in items:
                 why = f"duplicate key {value!r}"
             else:
                 continue
-            mark = event.start_mark if kind is scalar_event else done.mark
-            problem = _earlier(problem, top, True, mark, why)
-            top.key = _DROPPED
+            where = event.start_mark if kind is scalar_event else value_mark
+            problem = _earlier(problem, level, order, True, where, why)
+            key = _DROPPED
         else:
-            if top.key is not _DROPPED:
-                top.items[top.key] = value
-            top.key = _NO_KEY
+            if key is not _DROPPED:
+                items[key] = value
+            key = _NO_KEY
     # A second document is refused, but only after every event was checked for the above.
     event = next_event()
     if type(event) is not yaml.StreamEndEvent:
@@ -261,7 +245,7 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
         )
     if problem is not None:
         raise CatalogError(f"line {problem[1]}: {problem[2]}")
-    return root, lines
+    return document[0], record_lines
 
 
 def _read_yaml(path: Path, raw: bytes) -> tuple[Any, dict[int, int]]:
