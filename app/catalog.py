@@ -122,16 +122,36 @@ def _earlier(
     return problem
 
 
-def _parse_strict(text: str) -> tuple[Any, dict[int, int]]:
-    """The one YAML document in `text` as plain values, and the line of each top-level item."""
-    parser = _EventParser(text)
+# Called with each record (index, plain value, line) as soon as it is read; what it returns
+# stays in the list of records in the plain value's place.
+Take = Callable[[int, Any, int], Any]
+
+
+class _Source:
+    """A file's bytes for libyaml to read at once, without a copy of them as text."""
+
+    # Error messages name where the YAML came from; as they always did.
+    name = "<unicode string>"
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+
+    def read(self, size: int) -> bytes:
+        """All the bytes at the first call (libyaml takes them `size` at a time), then none."""
+        raw, self._raw = self._raw, b""
+        return raw
+
+
+def _parse_strict(raw: bytes, take: Take) -> Any:
+    """The one YAML document in `raw` as plain values, each record passed through `take`."""
+    parser = _EventParser(_Source(raw))
     try:
-        return _build_document(parser.get_event)
+        return _build_document(parser.get_event, take)
     finally:
         parser.dispose()
 
 
-def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]:
+def _build_document(next_event: Callable[[], Any], take: Take) -> Any:
     """Build the first document from libyaml's events in one pass, checking everything."""
     # One pass builds plain dicts, lists and scalars: no node tree, no constructor. Anchors,
     # aliases, tags and syntax errors are raised at once (an alias is never expanded); the
@@ -145,10 +165,10 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     next_event()  # the stream's start
     if type(next_event()) is yaml.StreamEndEvent:
-        return None, {}  # no document: an empty file, or only comments
+        return None  # no document: an empty file, or only comments
     meanings: dict[str, Any] = {}  # plain scalars by text: the same keys and flags recur
     problem: _Problem | None = None
-    record_lines: dict[int, int] = {}
+    record_line = 0  # where the record being read started
     root_mark: Any = None
     opened = 0  # collections opened so far
     # The open collection is kept in local variables (faster to reach than an object's
@@ -157,9 +177,9 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
     items: Any = document
     is_map = False
     key: Any = _NO_KEY  # in a mapping: the key whose value comes next
-    lines: dict[int, int] | None = None  # where to note the items' lines: the list of records
+    records = False  # it is the list of records: the value of the root mapping's first key
     level, order, mark = -1, -1, None  # how deep, how many opened before it, where it started
-    stack: list[tuple[Any, bool, Any, dict[int, int] | None, int, int, Any]] = []
+    stack: list[tuple[Any, bool, Any, bool, int, int, Any]] = []
     while True:
         event = next_event()
         kind = type(event)
@@ -181,8 +201,8 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
                 is_key = is_map and key is _NO_KEY
                 problem = _earlier(problem, level, order, is_key, event.start_mark, value.why)
                 value = _DROPPED
-            if lines is not None:
-                lines[len(items)] = event.start_mark.line + 1
+            if records:
+                record_line = event.start_mark.line + 1
             elif items is document:
                 root_mark = event.start_mark
         elif kind is mapping_start or kind is sequence_start:
@@ -190,14 +210,13 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
             if event.anchor is not None or (tag is not None and tag != "!"):
                 _refuse_anchor_or_tag(event)
             start = event.start_mark
-            if lines is not None:
-                lines[len(items)] = start.line + 1
+            if records:
+                record_line = start.line + 1
             elif items is document:
                 root_mark = start
-            stack.append((items, is_map, key, lines, level, order, mark))
-            # The value of the root mapping's first key is the list of records errors name.
+            stack.append((items, is_map, key, records, level, order, mark))
             first_value = level == 0 and is_map and not items and key is not _NO_KEY
-            lines = record_lines if kind is sequence_start and first_value else None
+            records = kind is sequence_start and first_value
             is_map = kind is mapping_start
             items = {} if is_map else []
             key = _NO_KEY
@@ -206,13 +225,13 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
             continue
         elif kind is mapping_end or kind is sequence_end:
             value, value_mark = items, mark
-            items, is_map, key, lines, level, order, mark = stack.pop()
+            items, is_map, key, records, level, order, mark = stack.pop()
         else:  # an alias, refused, or the document's end
             _refuse_anchor_or_tag(event)
             break
         # The finished value goes into its collection: as an item, as a key or as a value.
         if not is_map:
-            items.append(value)
+            items.append(take(len(items), value, record_line) if records else value)
         elif key is _NO_KEY:
             key = value
             if value is _DROPPED:
@@ -245,19 +264,19 @@ def _build_document(next_event: Callable[[], Any]) -> tuple[Any, dict[int, int]]
         )
     if problem is not None:
         raise CatalogError(f"line {problem[1]}: {problem[2]}")
-    return document[0], record_lines
+    return document[0]
 
 
-def _read_yaml(path: Path, raw: bytes) -> tuple[Any, dict[int, int]]:
-    """Parse one file's bytes strictly; return the data and the line of each top-level item."""
+def _read_yaml(path: Path, raw: bytes, take: Take) -> Any:
+    """Parse one file's bytes strictly; each record passes through `take` as it is read."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raise CatalogError(f"{path.name}: remove the byte-order mark (BOM) at the start")
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")  # checked here, for a clearer message than libyaml's
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path.name}: not UTF-8 (byte {exc.start})") from exc
     try:
-        return _parse_strict(text)
+        return _parse_strict(raw, take)
     except (CatalogError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path.name}: {exc}") from exc
 
@@ -395,25 +414,46 @@ class RegionRecord(_Strict):
         return self
 
 
-def _records(path: Path, raw: bytes, key: str, model: type[_Strict]) -> tuple[list[Any], list[Any]]:
-    """The validated records of one file, and the plain values they were validated from."""
-    data, lines = _read_yaml(path, raw)
+# Plain values as compact UTF-8 JSON, dates as ISO text (which pydantic's JSON validator reads
+# back as dates): as json.dumps would write them, in a third of the time.
+_PLAIN_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _records(path: Path, raw: bytes, key: str, model: type[_Strict]) -> tuple[list[Any], bytearray]:
+    """The validated records of one file, and each one's plain values as a line of JSON."""
+    # Each record is validated as soon as it is read and only its JSON kept, so the plain
+    # values of one record at a time are in memory, never those of the whole file. The first
+    # invalid record is reported once the whole file was read: YAML errors come first.
+    records: list[Any] = []
+    # One growing buffer, not a small object per line: freed, it goes back to the system.
+    lines = bytearray()
+    invalid: str | None = None
+
+    def take(i: int, item: Any, line: int) -> None:
+        nonlocal invalid
+        if invalid is not None:
+            return
+        try:
+            records.append(model.model_validate(item))
+        except ValidationError as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "(record)"
+            where = f"{path.name}, record {i + 1} (id {ident!r}, line {line})"
+            invalid = f"{where}, field {field}: {first['msg']}"
+            return
+        lines.extend(_PLAIN_JSON.dump_json(item))
+        lines.extend(b"\n")
+
+    data = _read_yaml(path, raw, take)
     if not isinstance(data, dict) or set(data) != {key}:
         raise CatalogError(f"{path.name}: the file must hold one key, {key!r}, with a list")
     items = data[key]
     if not isinstance(items, list) or not items:
         raise CatalogError(f"{path.name}: {key!r} must be a non-empty list")
-    records = []
-    for i, item in enumerate(items):
-        ident = item.get("id") if isinstance(item, dict) else None
-        where = f"{path.name}, record {i + 1} (id {ident!r}, line {lines.get(i, '?')})"
-        try:
-            records.append(model.model_validate(item))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(record)"
-            raise CatalogError(f"{where}, field {field}: {first['msg']}") from None
-    return records, items
+    if invalid is not None:
+        raise CatalogError(invalid)
+    return records, lines
 
 
 # --- The loaded catalogue ----------------------------------------------------------------------
@@ -580,21 +620,15 @@ def _strict_load(
                 return _validate_payload(iter(io.BytesIO(payload))), payload
             except _BAD_PAYLOAD:
                 log.warning("catalogue: the child's records did not validate; loading here")
-    regions, region_items = _records(regions_path, regions_raw, "regions", RegionRecord)
-    providers, provider_items = _records(providers_path, providers_raw, "providers", ProviderRecord)
-    return (regions, providers), _payload(region_items, provider_items)
+    regions = _records(regions_path, regions_raw, "regions", RegionRecord)
+    providers = _records(providers_path, providers_raw, "providers", ProviderRecord)
+    return (regions[0], providers[0]), _payload(regions, providers)
 
 
-def _payload(region_items: list[Any], provider_items: list[Any]) -> bytes:
-    """The plain values that passed, as JSON lines: the counts, then one record a line."""
-
-    def line(value: Any) -> bytes:
-        # Dates as ISO text, which pydantic's JSON validator reads back as dates.
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
-        return text.encode() + b"\n"
-
-    counts = {"regions": len(region_items), "providers": len(provider_items)}
-    return b"".join([line(counts), *map(line, region_items), *map(line, provider_items)])
+def _payload(regions: tuple[list[Any], bytearray], providers: tuple[list[Any], bytearray]) -> bytes:
+    """The JSON lines of the records that passed, after a line with their counts."""
+    counts = {"regions": len(regions[0]), "providers": len(providers[0])}
+    return b"".join([_PLAIN_JSON.dump_json(counts), b"\n", regions[1], providers[1]])
 
 
 # What a payload that is not a whole, valid catalogue raises (ValidationError and JSON errors
@@ -665,12 +699,12 @@ def _child() -> None:
     cut = int(regions_len)
     gc.disable()
     try:
-        _, region_items = _records(Path(regions_name), raw[:cut], "regions", RegionRecord)
-        _, provider_items = _records(Path(providers_name), raw[cut:], "providers", ProviderRecord)
+        regions = _records(Path(regions_name), raw[:cut], "regions", RegionRecord)
+        providers = _records(Path(providers_name), raw[cut:], "providers", ProviderRecord)
     except CatalogError as exc:
         sys.stderr.write(str(exc))
         sys.exit(_BAD_CATALOGUE_EXIT)
-    sys.stdout.buffer.write(_payload(region_items, provider_items))
+    sys.stdout.buffer.write(_payload(regions, providers))
 
 
 # --- The validated-catalogue cache ---------------------------------------------------------
@@ -736,7 +770,8 @@ def _write_cache(key: str, payload: bytes) -> None:
         tmp = Path(name)
         os.fchmod(fd, 0o644)  # public data; another user may run the site from it
         with os.fdopen(fd, "wb") as out:
-            out.write(json.dumps(header).encode() + b"\n" + payload)
+            out.write(json.dumps(header).encode() + b"\n")
+            out.write(payload)  # not joined to the header: no second copy of it
         os.replace(tmp, CACHE_DIR / f"{key}.json")
         _prune_cache(keep=f"{key}.json")
     except OSError as exc:  # a read-only or full disk: the site still starts, uncached
