@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -490,8 +489,7 @@ def load_catalog(data_dir: Path) -> Catalog:
     """Read, validate and index regions.yaml and providers.yaml; raise CatalogError if bad."""
     # A catalogue that passed every check before is read back from the validated-catalogue
     # cache (keyed by the files' bytes and this code): strict YAML loading costs seconds at
-    # 10,000 providers. Any other is loaded strictly (a large one in a child process) and
-    # cached once it has passed.
+    # 10,000 providers. Any other is loaded strictly and cached once it has passed.
     regions_path, providers_path = data_dir / "regions.yaml", data_dir / "providers.yaml"
     for path in (regions_path, providers_path):
         if not path.is_file():
@@ -503,7 +501,7 @@ def load_catalog(data_dir: Path) -> Catalog:
     try:
         # Hashed in chunks, not held: on a warm start only the cache's records are in memory.
         key, version = _fingerprint(regions_path, providers_path)
-        payload: bytes | None = None
+        payload: list[bytes | bytearray] | None = None
         loaded = _read_cache(key)
         if loaded is None:
             # One read of each file: what is parsed, cached and versioned is the same bytes.
@@ -598,38 +596,37 @@ def _build(
     )
 
 
-# --- Strict loading, in this process or a child ------------------------------------------------
-
-# Above this many bytes of YAML the strict load runs in a short-lived child process: its node
-# tree (~30x the file) never inflates the worker, whose freed memory would not go back.
-CHILD_LOAD_BYTES = 1_000_000
-# The child's answer when the catalogue is bad; its stderr holds the message.
-_BAD_CATALOGUE_EXIT = 3
-
-log = logging.getLogger("verder")
+# --- Strict loading ------------------------------------------------------------------------------
 
 
 def _strict_load(
     regions_path: Path, regions_raw: bytes, providers_path: Path, providers_raw: bytes
-) -> tuple[tuple[list[RegionRecord], list[ProviderRecord]], bytes]:
+) -> tuple[tuple[list[RegionRecord], list[ProviderRecord]], list[bytes | bytearray]]:
     """Every strict check on both files: the records, and the payload for the cache."""
-    if len(regions_raw) + len(providers_raw) > CHILD_LOAD_BYTES:
-        payload = _strict_load_in_child(regions_path, regions_raw, providers_path, providers_raw)
-        if payload is not None:
-            try:
-                return _validate_payload(iter(io.BytesIO(payload))), payload
-            except _BAD_PAYLOAD:
-                log.warning("catalogue: the child's records did not validate; loading here")
+    # In this process: the YAML is read in one pass, and each record's plain values are
+    # dropped once validated, so no tree of the whole file ever inflates the worker.
     regions = _records(regions_path, regions_raw, "regions", RegionRecord)
     providers = _records(providers_path, providers_raw, "providers", ProviderRecord)
     return (regions[0], providers[0]), _payload(regions, providers)
 
 
-def _payload(regions: tuple[list[Any], bytearray], providers: tuple[list[Any], bytearray]) -> bytes:
-    """The JSON lines of the records that passed, after a line with their counts."""
+def _payload(
+    regions: tuple[list[Any], bytearray], providers: tuple[list[Any], bytearray]
+) -> list[bytes | bytearray]:
+    """The JSON lines of the records that passed, after a line with their counts, in parts."""
     counts = {"regions": len(regions[0]), "providers": len(providers[0])}
-    return b"".join([_PLAIN_JSON.dump_json(counts), b"\n", regions[1], providers[1]])
+    return [_PLAIN_JSON.dump_json(counts), b"\n", regions[1], providers[1]]
 
+
+# --- The validated-catalogue cache ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / "var" / "catalogue-cache"
+# Caches of other catalogues (older data, test catalogues) kept besides the newest.
+CACHE_KEEP = 4
+_CACHE_FORMAT = 2
+
+log = logging.getLogger("verder")
 
 # What a payload that is not a whole, valid catalogue raises (ValidationError and JSON errors
 # are ValueErrors; a missing count a KeyError or TypeError; a missing first line StopIteration).
@@ -660,60 +657,6 @@ def _validate_lines(lines: Iterator[bytes], count: int, adapter: TypeAdapter[Any
             raise ValueError("fewer records than counted")
         records += adapter.validate_json(b"[" + b",".join(chunk) + b"]")
     return records
-
-
-def _strict_load_in_child(
-    regions_path: Path, regions_raw: bytes, providers_path: Path, providers_raw: bytes
-) -> bytes | None:
-    """Run the strict load in a child; raise its CatalogError; None if the child failed."""
-    try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-            [
-                sys.executable,
-                "-c",
-                "from app.catalog import _child; _child()",
-                regions_path.name,
-                providers_path.name,
-                str(len(regions_raw)),
-            ],
-            input=regions_raw + providers_raw,
-            capture_output=True,
-            cwd=ROOT,
-            check=False,
-        )
-    except OSError as exc:
-        log.warning("catalogue: no child process (%s); loading here", exc)
-        return None
-    if done.returncode == _BAD_CATALOGUE_EXIT:
-        raise CatalogError(done.stderr.decode("utf-8", "replace").strip())
-    if done.returncode != 0:
-        log.warning("catalogue: the child process failed (exit %s); loading here", done.returncode)
-        return None
-    return done.stdout
-
-
-def _child() -> None:
-    """In the child: strictly load the bytes on stdin; the payload to stdout, or the error."""
-    regions_name, providers_name, regions_len = sys.argv[1:4]
-    raw = sys.stdin.buffer.read()
-    cut = int(regions_len)
-    gc.disable()
-    try:
-        regions = _records(Path(regions_name), raw[:cut], "regions", RegionRecord)
-        providers = _records(Path(providers_name), raw[cut:], "providers", ProviderRecord)
-    except CatalogError as exc:
-        sys.stderr.write(str(exc))
-        sys.exit(_BAD_CATALOGUE_EXIT)
-    sys.stdout.buffer.write(_payload(regions, providers))
-
-
-# --- The validated-catalogue cache ---------------------------------------------------------
-
-ROOT = Path(__file__).resolve().parent.parent
-CACHE_DIR = ROOT / "var" / "catalogue-cache"
-# Caches of other catalogues (older data, test catalogues) kept besides the newest.
-CACHE_KEEP = 4
-_CACHE_FORMAT = 2
 
 
 def _fingerprint(regions: Path | BinaryIO, providers: Path | BinaryIO) -> tuple[str, str]:
@@ -758,9 +701,12 @@ def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | N
         return None
 
 
-def _write_cache(key: str, payload: bytes) -> None:
-    """Store a payload that passed every check; never raises."""
-    header = {"format": _CACHE_FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()}
+def _write_cache(key: str, payload: list[bytes | bytearray]) -> None:
+    """Store a payload that passed every check, in parts (never joined: no copy); never raises."""
+    digest = hashlib.sha256()
+    for part in payload:
+        digest.update(part)
+    header = {"format": _CACHE_FORMAT, "key": key, "sha256": digest.hexdigest()}
     tmp: Path | None = None
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -771,7 +717,7 @@ def _write_cache(key: str, payload: bytes) -> None:
         os.fchmod(fd, 0o644)  # public data; another user may run the site from it
         with os.fdopen(fd, "wb") as out:
             out.write(json.dumps(header).encode() + b"\n")
-            out.write(payload)  # not joined to the header: no second copy of it
+            out.writelines(payload)
         os.replace(tmp, CACHE_DIR / f"{key}.json")
         _prune_cache(keep=f"{key}.json")
     except OSError as exc:  # a read-only or full disk: the site still starts, uncached
