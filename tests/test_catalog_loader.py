@@ -7,7 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from app import catalog as catalog_module
 from app.catalog import CatalogError, load_catalog
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -287,6 +290,49 @@ def test_an_empty_file_is_refused(data_dir: Path, text: str) -> None:
         match=r"^providers\.yaml: the file must hold one key, 'providers', with a list$",
     ):
         load_catalog(data_dir)
+
+
+# Pieces of YAML, well- and ill-formed, such as a hand-edited catalogue might come to hold.
+YAML_PIECES = st.sampled_from(
+    [
+        *["\n", "\n  - ", "\n    ", " ", "\t", ": ", "- ", "? ", "[", "]", "{", "}", ", ", "#"],
+        *["'", '"', "---\n", "...\n", "&a ", "*a", "!!str ", "! ", "!x ", "id", "free", "nl"],
+        *["no", "on", "Y", "010", "0612345678", "1.5", "-1", "true", "null", "~", "2026-11-28"],
+        *["2026-02-30", "0000-01-01", "9" * 5000],
+    ]
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.booleans(), st.integers(min_value=0), st.lists(YAML_PIECES, max_size=4)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_edit_loads_or_is_refused_with_a_catalog_error(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[bool, int, list[str]]]
+) -> None:
+    """Whatever is typed into the file, start-up gets a catalogue or an error naming the file."""
+    monkeypatch.setattr(catalog_module, "CACHE_DIR", data_dir / "cache")
+    lines = (TEST_DATA / "providers.yaml").read_text(encoding="utf-8").split("\n")
+    for new_value, at, pieces in edits:
+        line = lines[at % len(lines)]
+        if new_value and ": " in line:  # what follows a key, rewritten
+            lines[at % len(lines)] = line[: line.index(": ") + 2] + "".join(pieces)
+        else:  # typed in somewhere
+            at %= len(line) + 1
+            lines[at % len(lines)] = line[:at] + "".join(pieces) + line[at:]
+    (data_dir / "providers.yaml").write_text("\n".join(lines), encoding="utf-8")
+    try:
+        catalog = load_catalog(data_dir)
+    except CatalogError as exc:
+        assert str(exc).startswith("providers.yaml")
+    else:
+        assert catalog.providers
 
 
 def test_an_alias_bomb_is_refused(data_dir: Path) -> None:
