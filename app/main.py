@@ -56,21 +56,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             else None
         )
         app.state.engine = db.make_engine(settings.database_url)
-        try:
-            db.init_db(app.state.engine)
-        except Exception as exc:  # the site must work without its database; saving says so
-            log.warning("database not ready at start-up: %s", type(exc).__name__)
+        # The site must work without its database (saving says so). A database that is not
+        # up yet is tried again in the background, so saving starts to work without a restart.
+        tasks = [] if await _prepare_db(app) else [asyncio.create_task(_prepare_db_later(app))]
         await _purge_once(app)
-        purge = asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds))
+        tasks.append(asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds)))
         app.state.writer = SaveWriter()
         app.state.writer.start()
         try:
             yield
         finally:
             await app.state.writer.stop()  # waiting saves are written or failed, never dropped
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -97,6 +97,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     return app
+
+
+# Waits between tries to create the tables while the database is not ready: doubling from
+# the first to the last, then every last seconds.
+DB_RETRY_FIRST_S = 2.0
+DB_RETRY_MAX_S = 60.0
+
+
+async def _prepare_db(app: FastAPI) -> bool:
+    """Create the missing tables; False, with a warning that names no detail, if that fails."""
+    try:
+        await run_in_threadpool(db.init_db, app.state.engine)
+    except Exception as exc:  # the message may hold the URL, so only the type is logged
+        log.warning("database not ready: %s", type(exc).__name__)
+        return False
+    return True
+
+
+async def _prepare_db_later(app: FastAPI) -> None:
+    """Try to create the tables until it works, with a growing wait between tries."""
+    wait = DB_RETRY_FIRST_S
+    while True:
+        await asyncio.sleep(wait)
+        if await _prepare_db(app):
+            log.info("database ready")
+            return
+        wait = min(2 * wait, DB_RETRY_MAX_S)
 
 
 async def _purge_once(app: FastAPI) -> None:

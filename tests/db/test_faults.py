@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 
+from app import db, main
 from app.db import init_db, make_engine
 from tests.pages import parse_page
 
@@ -88,3 +92,38 @@ def test_health_says_when_the_database_does_not_answer(app: FastAPI, tmp_path: P
     with TestClient(app) as client:
         app.state.engine = gone(tmp_path)
         assert client.get("/healthz").status_code == 503
+
+
+def test_a_database_that_starts_late_is_prepared_without_a_restart(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_init_db = db.init_db
+    down = threading.Event()
+    down.set()
+
+    def init_db_while_down(engine: Engine) -> None:
+        if down.is_set():
+            raise OperationalError("CREATE TABLE", {}, ConnectionRefusedError("secret detail"))
+        real_init_db(engine)
+
+    monkeypatch.setattr(db, "init_db", init_db_while_down)
+    monkeypatch.setattr(main, "DB_RETRY_FIRST_S", 0.02)
+    monkeypatch.setattr(main, "DB_RETRY_MAX_S", 0.05)
+    body = "municipality=GM0344&stage=stopped&needs=work"
+    with (
+        caplog.at_level(logging.INFO, logger="verder"),
+        TestClient(app, follow_redirects=False) as client,
+    ):
+        assert client.get("/nl/check").status_code == 200, "the site serves meanwhile"
+        assert client.post("/nl/r", content=body, headers=FORM).status_code == 503
+        down.clear()  # the database is up now; the app must notice by itself
+        deadline = time.monotonic() + 10
+        while (saved := client.post("/nl/r", content=body, headers=FORM)).status_code != 303:
+            assert saved.status_code == 503
+            assert time.monotonic() < deadline, "saving never started to work"
+            time.sleep(0.02)
+        assert client.get(saved.headers["location"]).status_code == 200
+    messages = [r.getMessage() for r in caplog.records if r.name == "verder"]
+    assert "database not ready: OperationalError" in messages
+    assert messages.count("database ready") == 1, "it stops trying once the tables exist"
+    assert not any("secret detail" in m for m in messages)
