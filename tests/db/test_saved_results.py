@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from datetime import date, timedelta
@@ -10,12 +11,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app import saved_results
 from app.db import init_db, make_engine
 from app.models import SavedResult
 from tests import aio
+from tests.conftest import postgres_url
 
 TODAY = date(2026, 11, 28)
 ANSWERS = {"municipality": ["GM0363"], "needs": ["debts", "housing"], "stage": ["must_stop"]}
@@ -192,3 +195,83 @@ def test_a_sqlite_database_given_as_a_uri_is_read_through_the_engine(
     assert read_on_loop(engine, token) is not None
     assert len(through_engine) == 1
     engine.dispose()
+
+
+def test_reads_of_a_database_file_or_server_stay_on_the_event_loop(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens = [save(engine) for _ in range(30)]
+    through_engine = threads_of_get(monkeypatch)
+
+    async def read_all() -> list[saved_results.Saved | None]:
+        # All at once, as 64 connections would: they share one reader.
+        reads = (saved_results.read(engine=engine, token=t, today=TODAY) for t in tokens)
+        return await asyncio.gather(*reads)
+
+    found = aio.run(read_all())
+    assert [saved.answers if saved else None for saved in found] == [ANSWERS] * len(tokens)
+    assert through_engine == [], "no read needed a worker thread"
+
+
+def other_backends(engine: Engine) -> int:
+    """How many other connections the PostgreSQL server has to this database."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        )
+
+
+def test_a_cut_postgresql_connection_costs_one_read_through_the_engine_then_reopens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = make_engine(postgres_url())
+    init_db(engine)
+    token = save(engine)
+    through_engine = threads_of_get(monkeypatch)
+
+    async def read_cut_read() -> list[saved_results.Saved | None]:
+        first = await saved_results.read(engine=engine, token=token, today=TODAY)
+        with engine.begin() as conn:  # the server ends every other session, as on a restart
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        second = await saved_results.read(engine=engine, token=token, today=TODAY)
+        third = await saved_results.read(engine=engine, token=token, today=TODAY)
+        return [first, second, third]
+
+    found = aio.run(read_cut_read())
+    assert [saved.answers if saved else None for saved in found] == [ANSWERS] * 3
+    assert len(through_engine) == 1, "only the read that met the cut went through the engine"
+    engine.dispose()
+
+
+def test_disposing_of_a_postgresql_engine_closes_its_reader_too() -> None:
+    engine = make_engine(postgres_url())
+    init_db(engine)
+    token = save(engine)
+    counter = make_engine(postgres_url())
+    engine.dispose()
+    assert other_backends(counter) == 0
+    assert read_on_loop(engine, token) is not None
+    assert other_backends(counter) == 1, "the reader's own connection"
+    engine.dispose()
+    assert other_backends(counter) == 0
+    counter.dispose()
+
+
+def test_reading_from_an_unreachable_postgresql_fails_as_the_engine_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    through_engine = threads_of_get(monkeypatch)
+    with pytest.raises(OperationalError):
+        read_on_loop(broken, "A" * 43)
+    assert len(through_engine) == 1, "tried inline first, then through the engine"
