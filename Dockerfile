@@ -21,8 +21,12 @@ COPY data ./data
 COPY locales ./locales
 # Translations are compiled at build time; the app refuses to start without them. The catalogue
 # is checked and its validated cache prepared too, so a worker starts without parsing the YAML.
+# The cache lives outside the /app/var volume: a volume kept from an older container (compose
+# keeps them when it recreates one) would otherwise hide the cache of this image's catalogue.
+ENV VERDER_CATALOGUE_CACHE_DIR=/app/cache
 RUN pybabel compile -D messages -d locales \
-    && mkdir -p /app/var && python -m app.catalog /app/data && chown -R verder:verder /app/var
+    && python -m app.catalog /app/data \
+    && mkdir -p /app/var && chown -R verder:verder /app/var
 
 USER verder
 ENV DATABASE_URL=sqlite:////app/var/verder.db \

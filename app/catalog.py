@@ -485,11 +485,12 @@ class Catalog:
         ]
 
 
-def load_catalog(data_dir: Path) -> Catalog:
+def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:
     """Read, validate and index regions.yaml and providers.yaml; raise CatalogError if bad."""
     # A catalogue that passed every check before is read back from the validated-catalogue
     # cache (keyed by the files' bytes and this code): strict YAML loading costs seconds at
     # 10,000 providers. Any other is loaded strictly and cached once it has passed.
+    cache_dir = cache_dir or CACHE_DIR
     regions_path, providers_path = data_dir / "regions.yaml", data_dir / "providers.yaml"
     for path in (regions_path, providers_path):
         if not path.is_file():
@@ -502,7 +503,7 @@ def load_catalog(data_dir: Path) -> Catalog:
         # Hashed in chunks, not held: on a warm start only the cache's records are in memory.
         key, version = _fingerprint(regions_path, providers_path)
         payload: list[bytes | bytearray] | None = None
-        loaded = _read_cache(key)
+        loaded = _read_cache(cache_dir, key)
         if loaded is None:
             # One read of each file: what is parsed, cached and versioned is the same bytes.
             regions_raw, providers_raw = regions_path.read_bytes(), providers_path.read_bytes()
@@ -514,14 +515,14 @@ def load_catalog(data_dir: Path) -> Catalog:
         if gc_was_on:
             gc.enable()
     if payload is not None:
-        _write_cache(key, payload)
+        _write_cache(cache_dir, key, payload)
     return catalog
 
 
-def catalogue_cache_path(data_dir: Path) -> Path:
+def catalogue_cache_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
     """Where the validated-catalogue cache of the files now in `data_dir` lives (or would)."""
     key, _ = _fingerprint(data_dir / "regions.yaml", data_dir / "providers.yaml")
-    return CACHE_DIR / f"{key}.json"
+    return (cache_dir or CACHE_DIR) / f"{key}.json"
 
 
 def _build(
@@ -621,6 +622,7 @@ def _payload(
 # --- The validated-catalogue cache ---------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the cache goes when the caller names no folder (the site passes its setting).
 CACHE_DIR = ROOT / "var" / "catalogue-cache"
 # Caches of other catalogues (older data, test catalogues) kept besides the newest.
 CACHE_KEEP = 4
@@ -678,7 +680,9 @@ def _fingerprint(regions: Path | BinaryIO, providers: Path | BinaryIO) -> tuple[
     return key.hexdigest(), version.hexdigest()[:12]
 
 
-def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | None:
+def _read_cache(
+    cache_dir: Path, key: str
+) -> tuple[list[RegionRecord], list[ProviderRecord]] | None:
     """The cached records for `key`, or None when missing, stale or corrupt (never raises)."""
     digest = hashlib.sha256()
 
@@ -688,7 +692,7 @@ def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | N
             yield line
 
     try:
-        with (CACHE_DIR / f"{key}.json").open("rb") as cached:
+        with (cache_dir / f"{key}.json").open("rb") as cached:
             header = json.loads(cached.readline())
             if header.get("format") != _CACHE_FORMAT or header.get("key") != key:
                 return None
@@ -701,7 +705,7 @@ def _read_cache(key: str) -> tuple[list[RegionRecord], list[ProviderRecord]] | N
         return None
 
 
-def _write_cache(key: str, payload: list[bytes | bytearray]) -> None:
+def _write_cache(cache_dir: Path, key: str, payload: list[bytes | bytearray]) -> None:
     """Store a payload that passed every check, in parts (never joined: no copy); never raises."""
     digest = hashlib.sha256()
     for part in payload:
@@ -709,27 +713,27 @@ def _write_cache(key: str, payload: list[bytes | bytearray]) -> None:
     header = {"format": _CACHE_FORMAT, "key": key, "sha256": digest.hexdigest()}
     tmp: Path | None = None
     try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
         # A temp file and a rename: readers, and other instances starting at once, only ever
         # see a whole file; the last of several identical writes wins.
-        fd, name = tempfile.mkstemp(dir=CACHE_DIR, prefix=".tmp-", suffix=".json")
+        fd, name = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
         tmp = Path(name)
         os.fchmod(fd, 0o644)  # public data; another user may run the site from it
         with os.fdopen(fd, "wb") as out:
             out.write(json.dumps(header).encode() + b"\n")
             out.writelines(payload)
-        os.replace(tmp, CACHE_DIR / f"{key}.json")
-        _prune_cache(keep=f"{key}.json")
+        os.replace(tmp, cache_dir / f"{key}.json")
+        _prune_cache(cache_dir, keep=f"{key}.json")
     except OSError as exc:  # a read-only or full disk: the site still starts, uncached
         log.warning("catalogue: cache not written (%s)", type(exc).__name__)
         if tmp is not None:
             tmp.unlink(missing_ok=True)
 
 
-def _prune_cache(keep: str) -> None:
+def _prune_cache(cache_dir: Path, keep: str) -> None:
     """Drop all but the newest caches, and temp files a crashed writer left behind."""
     files = []
-    for path in CACHE_DIR.iterdir():
+    for path in cache_dir.iterdir():
         try:
             mtime = path.stat().st_mtime
             if path.name.startswith(".tmp-"):
@@ -746,23 +750,22 @@ def _prune_cache(keep: str) -> None:
 
 def _main(argv: list[str] | None = None) -> int:
     """Check the catalogue and prepare its cache, so the site starts warm (`make run`)."""
-    args = sys.argv[1:] if argv is None else argv
-    if args:
-        data_dir = Path(args[0])
-    else:
-        from app.settings import Settings  # only here: the library itself reads no settings
+    from app.settings import Settings  # only here: the library itself reads no settings
 
-        data_dir = Settings().data_dir
+    args = sys.argv[1:] if argv is None else argv
+    settings = Settings()
+    data_dir = Path(args[0]) if args else settings.data_dir
+    cache_dir = settings.catalogue_cache_dir
     started = time.perf_counter()
     try:
-        catalog = load_catalog(data_dir)
+        catalog = load_catalog(data_dir, cache_dir)
     except CatalogError as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 1
     print(
         f"catalogue {catalog.version}: {len(catalog.providers)} providers, "
         f"{len(catalog.regions)} regions, ready in {time.perf_counter() - started:.1f} s "
-        f"(cache {catalogue_cache_path(data_dir)})"
+        f"(cache {catalogue_cache_path(data_dir, cache_dir)})"
     )
     return 0
 

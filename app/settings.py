@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     )
     # Folder with regions.yaml and providers.yaml.
     data_dir: Path = ROOT / "data"
+    # Folder of the validated-catalogue cache (`make catalogue-cache`, the Docker build).
+    catalogue_cache_dir: Path = ROOT / "var" / "catalogue-cache"
     # Signs the hourly form tokens. Empty: a random key per process (fine for one instance).
     secret_key: str = ""
     # Days a saved result lives before the purge removes it.

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.catalog import Catalog, CatalogError, load_catalog  # noqa: E402
 from app.matching.types import NATIONAL  # noqa: E402
+from app.settings import Settings  # noqa: E402
 
 # A record not checked for this long is stale.
 STALE_AFTER = timedelta(days=365)
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     args = parser.parse_args(argv)
     try:
-        catalog = load_catalog(args.data_dir)
+        catalog = load_catalog(args.data_dir, Settings().catalogue_cache_dir)
     except CatalogError as exc:
         print(f"ERROR {exc}")
         return 1

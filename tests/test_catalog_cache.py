@@ -8,9 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app import catalog as catalog_module
 from app.catalog import CatalogError, catalogue_cache_path, load_catalog
+from app.main import create_app
+from app.settings import Settings
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
@@ -168,3 +171,31 @@ def test_a_bad_catalogue_is_never_cached(data_dir: Path, old: str, new: str) -> 
     with pytest.raises(CatalogError):
         load_catalog(data_dir)
     assert not catalog_module.CACHE_DIR.exists() or not any(catalog_module.CACHE_DIR.iterdir())
+
+
+def test_the_site_keeps_its_cache_in_the_folder_its_settings_name(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "image-cache"
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'verder.db'}",
+        data_dir=data_dir,
+        catalogue_cache_dir=elsewhere,
+        secret_key="test-secret-key-that-is-long-enough",
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200
+    assert catalogue_cache_path(data_dir, elsewhere).is_file()
+    assert not catalogue_cache_path(data_dir).exists(), "the default folder stays untouched"
+
+
+def test_make_catalogue_cache_writes_where_the_setting_says(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict_loads: list[Path]
+) -> None:
+    # The Docker image keeps its cache outside the /app/var volume this way.
+    elsewhere = tmp_path / "app-cache"
+    monkeypatch.setenv("VERDER_CATALOGUE_CACHE_DIR", str(elsewhere))
+    assert catalog_module._main([str(data_dir)]) == 0
+    assert catalogue_cache_path(data_dir, elsewhere).is_file()
+    load_catalog(data_dir, elsewhere)
+    assert len(strict_loads) == 1, "the site's start reads what the build step wrote"
