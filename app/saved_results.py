@@ -242,6 +242,10 @@ class _PgReader:
         if conn is not None:
             conn.pgconn.finish()
 
+    # An engine dropped without dispose() takes its reader along; its connection must not be
+    # left for psycopg to find open (and warn about) when it is collected.
+    __del__ = close
+
 
 _READERS: weakref.WeakKeyDictionary[Engine, _InlineReader | _PgReader | None] = (
     weakref.WeakKeyDictionary()

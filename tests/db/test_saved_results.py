@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -213,58 +215,71 @@ def test_reads_of_a_database_file_or_server_stay_on_the_event_loop(
     assert through_engine == [], "no read needed a worker thread"
 
 
-def other_backends(engine: Engine) -> int:
-    """How many other connections the PostgreSQL server has to this database."""
-    with engine.connect() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            ).scalar_one()
-        )
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine on the test PostgreSQL with the table ready; disposed of afterwards."""
+    engine = make_engine(postgres_url())
+    init_db(engine)
+    yield engine
+    engine.dispose()
+
+
+def wait_for_other_backends(counter: Engine, expected: int) -> int:
+    """How many other sessions the server has on this database, once it is `expected`.
+
+    A backend leaves pg_stat_activity a moment after its client closed the connection, so the
+    count is read again for up to five seconds.
+    """
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + 5
+    while True:
+        with counter.connect() as conn:
+            found = int(conn.execute(query).scalar_one())
+        if found == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
 
 
 def test_a_cut_postgresql_connection_costs_one_read_through_the_engine_then_reopens(
-    monkeypatch: pytest.MonkeyPatch,
+    pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = make_engine(postgres_url())
-    init_db(engine)
-    token = save(engine)
+    token = save(pg_engine)
     through_engine = threads_of_get(monkeypatch)
 
     async def read_cut_read() -> list[saved_results.Saved | None]:
-        first = await saved_results.read(engine=engine, token=token, today=TODAY)
-        with engine.begin() as conn:  # the server ends every other session, as on a restart
+        first = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
+        with pg_engine.begin() as conn:  # the server ends every other session, as on a restart
             conn.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    # With a timeout, pg_terminate_backend waits until the session has ended.
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
-        second = await saved_results.read(engine=engine, token=token, today=TODAY)
-        third = await saved_results.read(engine=engine, token=token, today=TODAY)
+        second = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
+        third = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
         return [first, second, third]
 
     found = aio.run(read_cut_read())
     assert [saved.answers if saved else None for saved in found] == [ANSWERS] * 3
     assert len(through_engine) == 1, "only the read that met the cut went through the engine"
-    engine.dispose()
 
 
-def test_disposing_of_a_postgresql_engine_closes_its_reader_too() -> None:
-    engine = make_engine(postgres_url())
-    init_db(engine)
-    token = save(engine)
+def test_disposing_of_a_postgresql_engine_closes_its_reader_too(pg_engine: Engine) -> None:
+    token = save(pg_engine)
     counter = make_engine(postgres_url())
-    engine.dispose()
-    assert other_backends(counter) == 0
-    assert read_on_loop(engine, token) is not None
-    assert other_backends(counter) == 1, "the reader's own connection"
-    engine.dispose()
-    assert other_backends(counter) == 0
-    counter.dispose()
+    try:
+        pg_engine.dispose()
+        assert wait_for_other_backends(counter, 0) == 0
+        assert read_on_loop(pg_engine, token) is not None
+        assert wait_for_other_backends(counter, 1) == 1, "the reader's own connection"
+        pg_engine.dispose()
+        assert wait_for_other_backends(counter, 0) == 0
+    finally:
+        counter.dispose()
 
 
 def test_reading_from_an_unreachable_postgresql_fails_as_the_engine_does(
