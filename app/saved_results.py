@@ -205,15 +205,18 @@ class _PgReader:
     """
 
     def __init__(self, conninfo: str) -> None:
+        # Imported here, once: only a PostgreSQL site needs psycopg, and SQLite starts without.
+        import psycopg
+
         self._conninfo = conninfo
-        self._conn: Any = None  # psycopg.AsyncConnection, imported only for PostgreSQL
+        self._open_connection = psycopg.AsyncConnection.connect
+        self._failures = (psycopg.Error, OSError, TimeoutError)
+        self._conn: Any = None  # a psycopg.AsyncConnection once opened
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._opening = asyncio.Lock()
+        self._opening = asyncio.Lock()  # replaced by one of the loop's own on the first read
 
     async def select(self, row_hash: str) -> _Row | None:
         """The row for `row_hash`, or None; _InlineReadFailed when PostgreSQL did not answer."""
-        import psycopg
-
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             self.close()
@@ -223,17 +226,15 @@ class _PgReader:
                 conn = await self._connection()
                 cursor = await conn.execute(_PG_SELECT, {"row_hash": row_hash})
                 row = await cursor.fetchone()
-        except (psycopg.Error, OSError, TimeoutError) as exc:
+        except self._failures as exc:
             self.close()
             raise _InlineReadFailed from exc
         return None if row is None else _Row(*row)
 
     async def _connection(self) -> Any:
-        import psycopg
-
         async with self._opening:  # one connection, however many reads arrive at once
             if self._conn is None or self._conn.closed:
-                self._conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+                self._conn = await self._open_connection(self._conninfo, autocommit=True)
             return self._conn
 
     def close(self) -> None:
