@@ -20,10 +20,7 @@ COPY babel.cfg ./
 COPY data ./data
 COPY locales ./locales
 # Translations are compiled at build time; the app refuses to start without them. The catalogue
-# is checked and its validated cache prepared too, so a worker starts without parsing the YAML.
-# The cache lives outside the /app/var volume: a volume kept from an older container (compose
-# keeps them when it recreates one) would otherwise hide the cache of this image's catalogue.
-ENV VERDER_CATALOGUE_CACHE_DIR=/app/cache
+# is checked too, so an image with a bad catalogue is never built.
 RUN pybabel compile -D messages -d locales \
     && python -m app.catalog /app/data \
     && mkdir -p /app/var && chown -R verder:verder /app/var

@@ -15,7 +15,7 @@ MO := $(PO:.po=.mo)
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 --add-location=file --sort-output \
 	--no-wrap -c TRANSLATORS: --project=Verder --copyright-holder="Verder" --msgid-bugs-address="" .
 
-.PHONY: help install run init-db catalogue-check catalogue-cache open-data test lint format i18n i18n-extract i18n-update \
+.PHONY: help install run init-db catalogue-check open-data test lint format i18n i18n-extract i18n-update \
 	i18n-compile i18n-check clean browser-test
 
 help: ## List the targets
@@ -52,16 +52,13 @@ i18n-check: $(VENV)/.installed ## Fail when a catalogue is out of date with the 
 catalogue-check: $(VENV)/.installed ## Validate the catalogue: errors by file, record and field; stale and unverified records
 	$(BIN)/python scripts/catalogue_check.py
 
-catalogue-cache: $(VENV)/.installed ## Check the catalogue and prepare its validated cache (var/catalogue-cache/) for a fast start
-	$(BIN)/python -m app.catalog
-
 open-data: $(VENV)/.installed ## Write the catalogue as Open Referral HSDS 3.0 JSON to var/open-data/
 	$(BIN)/python scripts/export_hsds.py
 
 init-db: $(VENV)/.installed ## Prepare the database (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/python -m app.db init
 
-run: install i18n-compile init-db catalogue-cache ## Serve the site on http://$(HOST):$(PORT) (HOST, PORT, WORKERS)
+run: install i18n-compile init-db ## Serve the site on http://$(HOST):$(PORT) (HOST, PORT, WORKERS)
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--loop asyncio --no-access-log --no-server-header --log-config app/log_config.json
 

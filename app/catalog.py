@@ -1,289 +1,44 @@
-"""Load and validate the provider catalogue (data/*.yaml) into frozen, indexed objects."""
+"""Load and validate the provider catalogue (data/) into frozen, indexed objects.
+
+The catalogue is `data/regions.yaml` (the 18 regions and their municipalities) and one file per
+region plus `national.yaml` in `data/providers/`. Every record is validated on its own, so an
+error names its file, record, line and field; a bad catalogue never half-loads.
+"""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import io
-import json
-import logging
-import os
-import re
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-import pydantic
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    StringConstraints,
-    TypeAdapter,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
+from app.i18n import LANGUAGES as SITE_LANGUAGES
 from app.matching import types as contract
 from app.matching.places import build_place_index, resolve_place
+from app.strict_yaml import Document, YamlError, line_of
 
-# The site's languages: every translated text in the catalogue must have these.
-REQUIRED_TEXT_LANGUAGES = ("nl", "en", "th")
+PROVIDERS_DIR = "providers"
+NATIONAL_FILE = "national"
+# The name of every municipality's own help desk, made from the municipality's name.
+MUNICIPALITY_PLACEHOLDER = "{municipality}"
 
 
 class CatalogError(Exception):
-    """A catalogue file that cannot be used; the message names file, record and field."""
-
-
-# --- A YAML reader that refuses every surprise ----------------------------------------------
-
-# What YAML 1.1 turns into booleans or numbers although the author wrote text, e.g. `no`,
-# `0612345678` or `010`. We refuse such plain scalars instead of guessing what was meant.
-_YAML11_RETYPED = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
-    r"|[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*)"
-    r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-# Only YAML 1.2 core booleans, decimal integers, ISO dates and null are typed; all else is text.
-_TRUE_FALSE = re.compile(r"^(?:true|false)$")
-_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_NULL = re.compile(r"^(?:~|null|)$")
-
-# libyaml's C parser when PyYAML has it: the pure-Python scanner is ~20x slower at start-up.
-_EventParser: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-
-
-class _Refused:
-    """A plain scalar we will not guess at, and why."""
-
-    __slots__ = ("why",)
-
-    def __init__(self, why: str) -> None:
-        self.why = why
-
-
-def _plain_value(text: str, plain_style: bool) -> Any:
-    """What an untagged plain scalar means: true/false, a decimal int, a date, null or text."""
-    if _TRUE_FALSE.match(text):
-        return text[0] == "t"
-    if _DECIMAL.match(text):
-        try:
-            return int(text)
-        except ValueError:  # over Python's 4,300 digits
-            return _Refused(f"a number of {len(text.lstrip('-'))} digits is too long")
-    if _ISO_DATE.match(text):
-        try:
-            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
-        except ValueError as exc:
-            return _Refused(f"{text!r} is not a valid date: {exc}")
-    if _NULL.match(text):
-        return None
-    # Only plain style: a scalar quoted after the non-specific tag "!" is text as written.
-    if plain_style and _YAML11_RETYPED.match(text):
-        return _Refused(
-            f"write {text!r} in quotes; YAML 1.1 readers take it for a boolean or a number"
-        )
-    return text
-
-
-def _refuse_anchor_or_tag(event: Any) -> None:
-    """Raise if the event is an alias, or carries an anchor or a tag other than "!"."""
-    line = event.start_mark.line + 1
-    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-        raise CatalogError(f"line {line}: anchors and aliases are not allowed")
-    if getattr(event, "tag", None) not in (None, "!"):
-        raise CatalogError(f"line {line}: YAML tags such as {event.tag} are not allowed")
-
-
-_NO_KEY: Any = object()  # an open mapping waits for its next key
-_DROPPED: Any = object()  # a refused value, or the value of a refused key
-
-# (where in the constructor's order, line, what): the problem that will be reported.
-_Problem = tuple[tuple[int, int, int, int], int, str]
-
-
-def _earlier(
-    problem: _Problem | None, level: int, order: int, is_key: bool, mark: Any, why: str
-) -> _Problem:
-    """Of two problems, the one PyYAML's constructor met first."""
-    # It built level by level, each mapping's keys before its values. Reporting in its order
-    # keeps the message for a file with several mistakes what it was.
-    at = (level, order, 0 if is_key else 1, mark.index)
-    if problem is None or at < problem[0]:
-        return at, mark.line + 1, why
-    return problem
-
-
-# Called with each record (index, plain value, line) as soon as it is read; what it returns
-# stays in the list of records in the plain value's place.
-Take = Callable[[int, Any, int], Any]
-
-
-class _Source:
-    """A file's bytes for libyaml to read at once, without a copy of them as text."""
-
-    # Error messages name where the YAML came from; as they always did.
-    name = "<unicode string>"
-
-    def __init__(self, raw: bytes) -> None:
-        self._raw = raw
-
-    def read(self, size: int) -> bytes:
-        """All the bytes at the first call (libyaml takes them `size` at a time), then none."""
-        raw, self._raw = self._raw, b""
-        return raw
-
-
-def _parse_strict(raw: bytes, take: Take) -> Any:
-    """The one YAML document in `raw` as plain values, each record passed through `take`."""
-    parser = _EventParser(_Source(raw))
-    try:
-        return _build_document(parser.get_event, take)
-    finally:
-        parser.dispose()
-
-
-def _build_document(next_event: Callable[[], Any], take: Take) -> Any:
-    """Build the first document from libyaml's events in one pass, checking everything."""
-    # One pass builds plain dicts, lists and scalars: no node tree, no constructor. Anchors,
-    # aliases, tags and syntax errors are raised at once (an alias is never expanded); the
-    # checks of values are collected and the first raised at the end, after the whole stream
-    # was scanned for the former, so a lesser mistake never hides one of those.
-    scalar_event, mapping_start, sequence_start = (
-        yaml.ScalarEvent,
-        yaml.MappingStartEvent,
-        yaml.SequenceStartEvent,
-    )
-    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    next_event()  # the stream's start
-    if type(next_event()) is yaml.StreamEndEvent:
-        return None  # no document: an empty file, or only comments
-    meanings: dict[str, Any] = {}  # plain scalars by text: the same keys and flags recur
-    problem: _Problem | None = None
-    record_line = 0  # where the record being read started
-    root_mark: Any = None
-    opened = 0  # collections opened so far
-    # The open collection is kept in local variables (faster to reach than an object's
-    # attributes), those of its parents on a stack. The document goes into a list of its own.
-    document: list[Any] = []
-    items: Any = document
-    is_map = False
-    key: Any = _NO_KEY  # in a mapping: the key whose value comes next
-    records = False  # it is the list of records: the value of the root mapping's first key
-    level, order, mark = -1, -1, None  # how deep, how many opened before it, where it started
-    stack: list[tuple[Any, bool, Any, bool, int, int, Any]] = []
-    while True:
-        event = next_event()
-        kind = type(event)
-        if kind is scalar_event:
-            tag = event.tag
-            if event.anchor is not None or (tag is not None and tag != "!"):
-                _refuse_anchor_or_tag(event)
-            value = event.value
-            if tag is None and not event.style:  # plain: most keys, flags and dates
-                try:
-                    value = meanings[value]
-                except KeyError:
-                    meanings[value] = _plain_value(value, True)
-                    value = meanings[value]
-            elif event.implicit[0]:  # after the tag "!" libyaml marks even quoted text plain
-                value = _plain_value(value, not event.style)
-            # Else quoted or block text: a string as written.
-            if type(value) is _Refused:
-                is_key = is_map and key is _NO_KEY
-                problem = _earlier(problem, level, order, is_key, event.start_mark, value.why)
-                value = _DROPPED
-            if records:
-                record_line = event.start_mark.line + 1
-            elif items is document:
-                root_mark = event.start_mark
-        elif kind is mapping_start or kind is sequence_start:
-            tag = event.tag
-            if event.anchor is not None or (tag is not None and tag != "!"):
-                _refuse_anchor_or_tag(event)
-            start = event.start_mark
-            if records:
-                record_line = start.line + 1
-            elif items is document:
-                root_mark = start
-            stack.append((items, is_map, key, records, level, order, mark))
-            first_value = level == 0 and is_map and not items and key is not _NO_KEY
-            records = kind is sequence_start and first_value
-            is_map = kind is mapping_start
-            items = {} if is_map else []
-            key = _NO_KEY
-            level, order, mark = level + 1, opened, start
-            opened += 1
-            continue
-        elif kind is mapping_end or kind is sequence_end:
-            value, value_mark = items, mark
-            items, is_map, key, records, level, order, mark = stack.pop()
-        else:  # an alias, refused, or the document's end
-            _refuse_anchor_or_tag(event)
-            break
-        # The finished value goes into its collection: as an item, as a key or as a value.
-        if not is_map:
-            items.append(take(len(items), value, record_line) if records else value)
-        elif key is _NO_KEY:
-            key = value
-            if value is _DROPPED:
-                continue
-            if type(value) is dict or type(value) is list:
-                why = "a key must be a single value, not a mapping or a list"
-            elif value in items:
-                why = f"duplicate key {value!r}"
-            else:
-                continue
-            where = event.start_mark if kind is scalar_event else value_mark
-            problem = _earlier(problem, level, order, True, where, why)
-            key = _DROPPED
-        else:
-            if key is not _DROPPED:
-                items[key] = value
-            key = _NO_KEY
-    # A second document is refused, but only after every event was checked for the above.
-    event = next_event()
-    if type(event) is not yaml.StreamEndEvent:
-        second = event.start_mark
-        while type(event) is not yaml.StreamEndEvent:
-            _refuse_anchor_or_tag(event)
-            event = next_event()
-        raise yaml.composer.ComposerError(
-            "expected a single document in the stream",
-            root_mark,
-            "but found another document",
-            second,
-        )
-    if problem is not None:
-        raise CatalogError(f"line {problem[1]}: {problem[2]}")
-    return document[0]
-
-
-def _read_yaml(path: Path, raw: bytes, take: Take) -> Any:
-    """Parse one file's bytes strictly; each record passes through `take` as it is read."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise CatalogError(f"{path.name}: remove the byte-order mark (BOM) at the start")
-    try:
-        raw.decode("utf-8")  # checked here, for a clearer message than libyaml's
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path.name}: not UTF-8 (byte {exc.start})") from exc
-    try:
-        return _parse_strict(raw, take)
-    except (CatalogError, yaml.YAMLError) as exc:
-        raise CatalogError(f"{path.name}: {exc}") from exc
+    """A catalogue file that cannot be used; the message names file, record, line and field."""
 
 
 # --- The schema --------------------------------------------------------------------------------
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f<>]+$", max_length=600)]
+# The ids of the records made from municipal_contacts; no hand-written record may use it.
+MUNICIPAL_DESK_PREFIX = "gemeente-"
+# A maintainer's note names its sources and what is unverified, so it may run longer.
+Note = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f<>]+$", max_length=1200)]
 HttpsUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https://[A-Za-z0-9.-]+(?:[/?#][^\s<>\"'`]*)?$", max_length=400),
@@ -292,12 +47,18 @@ Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{1,19}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}$")]
 CbsCode = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+# Opening hours as "09:00-17:00", in Europe/Amsterdam time.
+TimeRange = Annotated[
+    str,
+    StringConstraints(pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:[01][0-9]|2[0-4]):[0-5][0-9]$"),
+]
 
 Need = Literal[contract.NEEDS]  # type: ignore[valid-type]
 Profile = Literal[contract.PROFILES]  # type: ignore[valid-type]
 Group = Literal[contract.GROUPS]  # type: ignore[valid-type]
 Spoken = Literal[contract.LANGUAGES]  # type: ignore[valid-type]
 Kind = Literal[contract.PROVIDER_KINDS]  # type: ignore[valid-type]
+T = TypeVar("T")
 
 
 class _Strict(BaseModel):
@@ -321,7 +82,7 @@ class Translated(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Translated:
-        missing = [lang for lang in REQUIRED_TEXT_LANGUAGES if lang not in self.texts]
+        missing = [lang for lang in SITE_LANGUAGES if lang not in self.texts]
         if missing:
             raise ValueError(f"missing translation: {', '.join(missing)}")
         return self
@@ -349,6 +110,68 @@ class Contact(_Strict):
             raise ValueError("give at least a phone, website, email, chat or how")
         return self
 
+    def reachable(self) -> bool:
+        """Whether a person can reach the service directly: a phone, website, chat or e-mail."""
+        return bool(self.phone or self.website or self.email or self.chat)
+
+
+class Opening(_Strict):
+    """Opening hours as data, in Europe/Amsterdam time, with the source they come from."""
+
+    source: HttpsUrl
+    always: bool = False  # 24 hours a day, 7 days a week
+    mon: list[TimeRange] = []
+    tue: list[TimeRange] = []
+    wed: list[TimeRange] = []
+    thu: list[TimeRange] = []
+    fri: list[TimeRange] = []
+    sat: list[TimeRange] = []
+    sun: list[TimeRange] = []
+    holidays: Literal["closed", "open", "unknown"] = "unknown"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Opening:
+        days = [self.mon, self.tue, self.wed, self.thu, self.fri, self.sat, self.sun]
+        if self.always == any(days):
+            raise ValueError("give either always: true or the hours of the days it is open")
+        for ranges in days:
+            for span in ranges:
+                start, end = span.split("-")
+                if end <= start:
+                    raise ValueError(f"{span}: the end comes before the start")
+        return self
+
+
+class Fact(_Strict, Generic[T]):
+    """One thing known about a first contact, with the page that says so."""
+
+    value: T
+    source: HttpsUrl
+    says: Text | None = None  # what the source says, in short, for the maintainer
+
+
+class BeforeContact(_Strict):
+    """What happens when she contacts the service; each fact only where a source states it."""
+
+    anonymous: Fact[Literal["anonymous", "other_name", "name_needed"]] | None = None
+    asks: Fact[list[Literal["name", "bsn", "id_document", "address"]]] | None = None
+    passes_on: (
+        Fact[Literal["only_with_consent", "only_in_danger", "may_pass_on", "is_authority"]] | None
+    ) = None
+    free: Fact[bool] | None = None
+    interpreter: Fact[bool] | None = None
+    companion: Fact[bool] | None = None
+    first_contact: (
+        Fact[
+            list[
+                Literal[
+                    "phone", "call_back", "appointment", "walk_in", "chat", "email", "online_form"
+                ]
+            ]
+        ]
+        | None
+    ) = None
+
 
 class ProviderRecord(_Strict):
     """One organisation or service (product.md section 5)."""
@@ -357,31 +180,92 @@ class ProviderRecord(_Strict):
     name: Text
     kind: Kind
     regions: list[Slug]
+    # Only for people in these municipalities (a municipality's own desk); empty: the regions.
+    municipalities: list[CbsCode] = []
     needs: list[Need]
     profiles: list[Profile]
     groups: list[Group] = []
     languages: list[Spoken]
     emergency: bool = False
+    # Help for victims of crime, violence or trafficking: shown only when the answers call for it.
+    for_victims: bool = False
     contact: Contact
+    opening: Opening | None = None
+    before_contact: BeforeContact | None = None
     free: bool | None = None
     anonymous_possible: bool = False
     description: Translated
     source: HttpsUrl
     verified_on: date
     verified: bool = True
-    note: Text | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ProviderRecord:
-        for name in ("regions", "needs", "profiles", "groups", "languages"):
+        for name in ("regions", "municipalities", "needs", "profiles", "groups", "languages"):
             _unique(getattr(self, name), name)
         if not self.regions or not self.profiles:
             raise ValueError("regions and profiles may not be empty")
         if contract.NATIONAL in self.regions and len(self.regions) > 1:
             raise ValueError("regions: 'national' stands alone")
+        if self.kind == "national_line" and self.regions != [contract.NATIONAL]:
+            raise ValueError("regions: a national line serves ['national']")
+        if self.municipalities and contract.NATIONAL in self.regions:
+            raise ValueError("municipalities: a national service serves every municipality")
         if not self.verified and not self.note:
             raise ValueError("note: say what is unverified")
         return self
+
+    def is_municipal_desk(self) -> bool:
+        """Whether this is a municipality's own desk, made from its register entry."""
+        return self.id.startswith(MUNICIPAL_DESK_PREFIX)
+
+
+class MunicipalService(_Strict):
+    """What every municipality's own desk offers: one record, made for each municipality."""
+
+    name: Text  # with {municipality} where the municipality's name goes
+    kind: Literal["regular"]
+    needs: list[Need]
+    profiles: list[Profile]
+    languages: list[Spoken]
+    free: bool | None = None
+    description: Translated
+    source: HttpsUrl
+    verified_on: date
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> MunicipalService:
+        if self.name.count(MUNICIPALITY_PLACEHOLDER) != 1:
+            raise ValueError(f"name: write {MUNICIPALITY_PLACEHOLDER} once, for the name")
+        return self
+
+
+class MunicipalContact(_Strict):
+    """One municipality's general contact, as its register entry gives it."""
+
+    code: CbsCode
+    phone: Phone | None = None
+    website: HttpsUrl | None = None
+    email: Email | None = None
+    address: Text | None = None
+    registered_on: date  # the register's own "checked on" date for this entry
+
+    @model_validator(mode="after")
+    def _reachable(self) -> MunicipalContact:
+        if not (self.phone or self.website or self.email):
+            raise ValueError("give at least a phone, website or email")
+        return self
+
+
+class MunicipalContacts(_Strict):
+    """The municipalities' contacts in one region file, all from one register."""
+
+    source: HttpsUrl
+    verified_on: date
+    note: Note | None = None
+    contacts: list[MunicipalContact]
 
 
 class MunicipalityRecord(_Strict):
@@ -400,7 +284,7 @@ class RegionRecord(_Strict):
     name: Translated
     centrumgemeente: CbsCode
     verified: bool
-    note: Text | None = None
+    note: Note | None = None
     source: HttpsUrl
     municipalities: list[MunicipalityRecord]
 
@@ -413,49 +297,15 @@ class RegionRecord(_Strict):
         return self
 
 
-# Plain values as compact UTF-8 JSON, dates as ISO text (which pydantic's JSON validator reads
-# back as dates): as json.dumps would write them, in a third of the time.
-_PLAIN_JSON: TypeAdapter[Any] = TypeAdapter(Any)
-
-
-def _records(path: Path, raw: bytes, key: str, model: type[_Strict]) -> tuple[list[Any], bytearray]:
-    """The validated records of one file, and each one's plain values as a line of JSON."""
-    # Each record is validated as soon as it is read and only its JSON kept, so the plain
-    # values of one record at a time are in memory, never those of the whole file. The first
-    # invalid record is reported once the whole file was read: YAML errors come first.
-    records: list[Any] = []
-    # One growing buffer, not a small object per line: freed, it goes back to the system.
-    lines = bytearray()
-    invalid: str | None = None
-
-    def take(i: int, item: Any, line: int) -> None:
-        nonlocal invalid
-        if invalid is not None:
-            return
-        try:
-            records.append(model.model_validate(item))
-        except ValidationError as exc:
-            ident = item.get("id") if isinstance(item, dict) else None
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(record)"
-            where = f"{path.name}, record {i + 1} (id {ident!r}, line {line})"
-            invalid = f"{where}, field {field}: {first['msg']}"
-            return
-        lines.extend(_PLAIN_JSON.dump_json(item))
-        lines.extend(b"\n")
-
-    data = _read_yaml(path, raw, take)
-    if not isinstance(data, dict) or set(data) != {key}:
-        raise CatalogError(f"{path.name}: the file must hold one key, {key!r}, with a list")
-    items = data[key]
-    if not isinstance(items, list) or not items:
-        raise CatalogError(f"{path.name}: {key!r} must be a non-empty list")
-    if invalid is not None:
-        raise CatalogError(invalid)
-    return records, lines
-
-
 # --- The loaded catalogue ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record was read: its file (relative to data/) and line."""
+
+    file: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +317,9 @@ class Catalog:
     municipalities: dict[str, MunicipalityRecord]
     municipality_region: dict[str, str]
     place_index: dict[str, str]
+    # Per region, the one exit programme or PMW shown as the place to start.
+    start_here: dict[str, str]
+    origins: dict[str, Origin]
     match_catalogue: contract.MatchCatalogue
     version: str
 
@@ -485,63 +338,158 @@ class Catalog:
         ]
 
 
-def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:
-    """Read, validate and index regions.yaml and providers.yaml; raise CatalogError if bad."""
-    # A catalogue that passed every check before is read back from the validated-catalogue
-    # cache (keyed by the files' bytes and this code): strict YAML loading costs seconds at
-    # 10,000 providers. Any other is loaded strictly and cached once it has passed.
-    cache_dir = cache_dir or CACHE_DIR
-    regions_path, providers_path = data_dir / "regions.yaml", data_dir / "providers.yaml"
-    for path in (regions_path, providers_path):
-        if not path.is_file():
-            raise CatalogError(f"{path}: file not found")
-    # The garbage collector is paused while loading: the loader builds many objects that hold
-    # no cycles, and with it on a large catalogue loads about twice as slowly.
-    gc_was_on = gc.isenabled()
-    gc.disable()
+@dataclass
+class _ProviderFile:
+    """What one file of data/providers/ holds, validated record by record."""
+
+    name: str  # relative to data/, e.g. "providers/utrecht.yaml"
+    region: str
+    start_here: str | None
+    service: MunicipalService | None
+    contacts: MunicipalContacts | None
+    records: list[tuple[ProviderRecord, int]]
+
+
+def load_catalog(data_dir: Path) -> Catalog:
+    """Read, validate and index data/regions.yaml and data/providers/*.yaml."""
+    regions_path = data_dir / "regions.yaml"
+    providers_dir = data_dir / PROVIDERS_DIR
+    if not regions_path.is_file():
+        raise CatalogError(f"{regions_path}: file not found")
+    paths = sorted(providers_dir.glob("*.yaml")) if providers_dir.is_dir() else []
+    if not any(p.stem == NATIONAL_FILE for p in paths):
+        raise CatalogError(f"{providers_dir / (NATIONAL_FILE + '.yaml')}: file not found")
+    version = hashlib.sha256()
+    raw = regions_path.read_bytes()
+    version.update(raw)
+    regions = _read_regions(raw)
+    files = []
+    for path in paths:
+        raw = path.read_bytes()
+        version.update(path.name.encode() + b"\0" + raw)
+        files.append(_read_provider_file(f"{PROVIDERS_DIR}/{path.name}", path.stem, raw))
+    return _build(regions, files, version.hexdigest()[:12])
+
+
+def _fail(file: str, exc: Exception) -> CatalogError:
+    return CatalogError(f"{file}: {exc}")
+
+
+def _validate(file: str, model: type[Any], value: Any, where: str) -> Any:
+    """One record through its schema; a failure names file, record, line and first field."""
     try:
-        # Hashed in chunks, not held: on a warm start only the cache's records are in memory.
-        key, version = _fingerprint(regions_path, providers_path)
-        payload: list[bytes | bytearray] | None = None
-        loaded = _read_cache(cache_dir, key)
-        if loaded is None:
-            # One read of each file: what is parsed, cached and versioned is the same bytes.
-            regions_raw, providers_raw = regions_path.read_bytes(), providers_path.read_bytes()
-            key, version = _fingerprint(io.BytesIO(regions_raw), io.BytesIO(providers_raw))
-            loaded, payload = _strict_load(regions_path, regions_raw, providers_path, providers_raw)
-            del regions_raw, providers_raw
-        catalog = _build(*loaded, regions_path, providers_path, version)
-    finally:
-        if gc_was_on:
-            gc.enable()
-    if payload is not None:
-        _write_cache(cache_dir, key, payload)
-    return catalog
+        return model.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(record)"
+        raise CatalogError(f"{file}, {where}, field {field}: {first['msg']}") from None
 
 
-def catalogue_cache_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
-    """Where the validated-catalogue cache of the files now in `data_dir` lives (or would)."""
-    key, _ = _fingerprint(data_dir / "regions.yaml", data_dir / "providers.yaml")
-    return (cache_dir or CACHE_DIR) / f"{key}.json"
+def _document(file: str, raw: bytes) -> list[tuple[str, Any]]:
+    try:
+        doc = Document(raw)
+        if doc.root is None:
+            raise YamlError("the file is empty")
+        return [(key, (doc, node)) for key, node in doc.mapping()]
+    except YamlError as exc:
+        raise _fail(file, exc) from None
 
 
-def _build(
-    regions: list[RegionRecord],
-    providers: list[ProviderRecord],
-    regions_path: Path,
-    providers_path: Path,
-    version: str,
-) -> Catalog:
-    """Check what spans records (ids, regions, names) and index the catalogue."""
+def _value(file: str, doc_node: tuple[Document, Any]) -> Any:
+    doc, node = doc_node
+    try:
+        return doc.value(node)
+    except YamlError as exc:
+        raise _fail(file, exc) from None
+
+
+def _records(
+    file: str, doc_node: tuple[Document, Any], key: str, model: type[Any], *, empty: bool = False
+) -> list[tuple[Any, int]]:
+    """The validated records of a top-level list, each with the line where it starts."""
+    doc, node = doc_node
+    items = getattr(node, "value", None)
+    if node.id != "sequence" or not (items or empty):
+        raise CatalogError(f"{file}: {key!r} must be a {'list' if empty else 'non-empty list'}")
+    records = []
+    for i, item in enumerate(items):
+        line = line_of(item)
+        value = _value(file, (doc, item))
+        ident = value.get("id") if isinstance(value, dict) else None
+        where = f"record {i + 1} (id {ident!r}, line {line})"
+        records.append((_validate(file, model, value, where), line))
+    return records
+
+
+def _keys(file: str, pairs: list[tuple[str, Any]], required: set[str], allowed: set[str]) -> None:
+    keys = {k for k, _ in pairs}
+    if not required <= keys or not keys <= allowed:
+        need = ", ".join(repr(k) for k in sorted(required))
+        raise CatalogError(
+            f"{file}: the file must hold {need}, and may hold only {sorted(allowed)}"
+        )
+
+
+def _read_regions(raw: bytes) -> list[RegionRecord]:
+    file = "regions.yaml"
+    pairs = _document(file, raw)
+    _keys(file, pairs, {"regions"}, {"regions"})
+    return [r for r, _ in _records(file, pairs[0][1], "regions", RegionRecord)]
+
+
+def _read_provider_file(file: str, stem: str, raw: bytes) -> _ProviderFile:
+    """One file of data/providers/: its region, start here, municipal contacts and records."""
+    pairs = _document(file, raw)
+    national = stem == NATIONAL_FILE
+    optional = {"municipal_service"} if national else {"start_here", "municipal_contacts"}
+    _keys(file, pairs, {"region", "providers"}, {"region", "providers", *optional})
+    values = dict(pairs)
+    region = _value(file, values["region"])
+    if region != (contract.NATIONAL if national else stem):
+        expected = contract.NATIONAL if national else stem
+        raise CatalogError(f"{file}, field region: write {expected!r}, the file's own region")
+    start_here = _value(file, values["start_here"]) if "start_here" in values else None
+    if start_here is not None and not isinstance(start_here, str):
+        raise CatalogError(f"{file}, field start_here: name one provider id")
+    service = contacts = None
+    if "municipal_service" in values:
+        service = _validate(
+            file, MunicipalService, _value(file, values["municipal_service"]), "municipal_service"
+        )
+    if "municipal_contacts" in values:
+        contacts = _validate(
+            file,
+            MunicipalContacts,
+            _value(file, values["municipal_contacts"]),
+            "municipal_contacts",
+        )
+    # A region file may hold only its start here and the municipalities' contacts.
+    records = _records(file, values["providers"], "providers", ProviderRecord, empty=not national)
+    for record, line in records:
+        if national and record.regions != [contract.NATIONAL]:
+            raise CatalogError(
+                f"{file}, id {record.id!r} (line {line}), field regions: national.yaml holds "
+                "national services only"
+            )
+        if not national and region not in record.regions:
+            raise CatalogError(
+                f"{file}, id {record.id!r} (line {line}), field regions: a record in this file "
+                f"serves {region!r}"
+            )
+    return _ProviderFile(file, region, start_here, service, contacts, records)
+
+
+def _build(regions: list[RegionRecord], files: list[_ProviderFile], version: str) -> Catalog:
+    """Check what spans records and files (ids, regions, start here) and index the catalogue."""
     region_ids = [r.id for r in regions]
     if len(set(region_ids)) != len(region_ids):
-        raise CatalogError(f"{regions_path.name}: a region id is used twice")
+        raise CatalogError("regions.yaml: a region id is used twice")
     municipalities: dict[str, MunicipalityRecord] = {}
     municipality_region: dict[str, str] = {}
     for region in regions:
         for m in region.municipalities:
             if m.code in municipalities:
-                raise CatalogError(f"{regions_path.name}: {m.code} is in two regions")
+                raise CatalogError(f"regions.yaml: {m.code} is in two regions")
             municipalities[m.code] = m
             municipality_region[m.code] = region.id
     try:
@@ -549,21 +497,79 @@ def _build(
             (m.code, m.name, m.aliases) for m in municipalities.values()
         )
     except ValueError as exc:
-        raise CatalogError(f"{regions_path.name}: {exc}") from None
+        raise CatalogError(f"regions.yaml: {exc}") from None
 
     by_id: dict[str, ProviderRecord] = {}
-    for p in providers:
-        if p.id in by_id:
-            raise CatalogError(f"{providers_path.name}: provider id {p.id!r} is used twice")
-        unknown = [r for r in p.regions if r != contract.NATIONAL and r not in region_ids]
-        if unknown:
-            raise CatalogError(
-                f"{providers_path.name}, id {p.id!r}, field regions: unknown region {unknown[0]!r}"
-            )
-        by_id[p.id] = p
+    origins: dict[str, Origin] = {}
 
-    # Most providers share their sets of regions, needs, profiles, groups and languages: one
-    # frozenset per distinct value instead of five per provider (~10 MB at 10,000 providers).
+    def add(record: ProviderRecord, origin: Origin) -> None:
+        where = f"{origin.file}, id {record.id!r} (line {origin.line})"
+        if record.id in by_id:
+            first = origins[record.id]
+            raise CatalogError(
+                f"{where}: provider id used twice (also {first.file}, line {first.line})"
+            )
+        unknown = [r for r in record.regions if r != contract.NATIONAL and r not in region_ids]
+        if unknown:
+            raise CatalogError(f"{where}, field regions: unknown region {unknown[0]!r}")
+        outside = [
+            m for m in record.municipalities if municipality_region.get(m) not in record.regions
+        ]
+        if outside:
+            raise CatalogError(f"{where}, field municipalities: {outside[0]} is not in its regions")
+        by_id[record.id] = record
+        origins[record.id] = Origin(origin.file, origin.line)
+
+    service = next((f.service for f in files if f.service), None)
+    seen_regions = {}
+    for f in files:
+        if f.region != contract.NATIONAL:
+            if f.region not in region_ids:
+                raise CatalogError(f"{f.name}, field region: unknown region {f.region!r}")
+            seen_regions[f.region] = f.name
+        for record, line in f.records:
+            if record.id.startswith(MUNICIPAL_DESK_PREFIX):
+                raise CatalogError(
+                    f"{f.name}, id {record.id!r} (line {line}): ids starting with "
+                    f"{MUNICIPAL_DESK_PREFIX!r} are made from municipal_contacts"
+                )
+            add(record, Origin(f.name, line))
+    for f in files:
+        if f.contacts is None:
+            continue
+        if service is None:
+            raise CatalogError(
+                f"{f.name}: municipal_contacts need a municipal_service in national.yaml"
+            )
+        for contact in f.contacts.contacts:
+            if municipality_region.get(contact.code) != f.region:
+                raise CatalogError(
+                    f"{f.name}, municipal_contacts, field code: "
+                    f"{contact.code} is not in {f.region!r}"
+                )
+            add(
+                _municipal_record(service, f.contacts, contact, municipalities, f.region),
+                Origin(f.name, 0),
+            )
+
+    start_here: dict[str, str] = {}
+    for f in files:
+        if f.region == contract.NATIONAL:
+            continue
+        if f.start_here is None:
+            raise CatalogError(
+                f"{f.name}, field start_here: name the region's exit programme or PMW"
+            )
+        hub = by_id.get(f.start_here)
+        if hub is None or hub.kind not in contract.HUB_KINDS or f.region not in hub.regions:
+            raise CatalogError(
+                f"{f.name}, field start_here: {f.start_here!r} is not an exit programme or PMW "
+                "that serves this region"
+            )
+        start_here[f.region] = f.start_here
+
+    providers = list(by_id.values())
+    # Most providers share their sets of regions, needs, profiles, groups and languages.
     shared: dict[frozenset[str], frozenset[str]] = {}
 
     def one(values: list[str]) -> frozenset[str]:
@@ -576,15 +582,18 @@ def _build(
                 id=p.id,
                 kind=p.kind,
                 regions=one(p.regions),
+                municipalities=one(p.municipalities),
                 needs=one(p.needs),
                 profiles=one(p.profiles),
                 groups=one(p.groups),
                 languages=one(p.languages),
                 emergency=p.emergency,
+                for_victims=p.for_victims,
             )
             for p in providers
         ),
         municipality_region=municipality_region,
+        start_here=start_here,
     )
     return Catalog(
         regions={r.id: r for r in regions},
@@ -592,183 +601,61 @@ def _build(
         municipalities=municipalities,
         municipality_region=municipality_region,
         place_index=place_index,
+        start_here=start_here,
+        origins=origins,
         match_catalogue=match_catalogue,
         version=version,
     )
 
 
-# --- Strict loading ------------------------------------------------------------------------------
-
-
-def _strict_load(
-    regions_path: Path, regions_raw: bytes, providers_path: Path, providers_raw: bytes
-) -> tuple[tuple[list[RegionRecord], list[ProviderRecord]], list[bytes | bytearray]]:
-    """Every strict check on both files: the records, and the payload for the cache."""
-    # In this process: the YAML is read in one pass, and each record's plain values are
-    # dropped once validated, so no tree of the whole file ever inflates the worker.
-    regions = _records(regions_path, regions_raw, "regions", RegionRecord)
-    providers = _records(providers_path, providers_raw, "providers", ProviderRecord)
-    return (regions[0], providers[0]), _payload(regions, providers)
-
-
-def _payload(
-    regions: tuple[list[Any], bytearray], providers: tuple[list[Any], bytearray]
-) -> list[bytes | bytearray]:
-    """The JSON lines of the records that passed, after a line with their counts, in parts."""
-    counts = {"regions": len(regions[0]), "providers": len(providers[0])}
-    return [_PLAIN_JSON.dump_json(counts), b"\n", regions[1], providers[1]]
-
-
-# --- The validated-catalogue cache ---------------------------------------------------------
-
-ROOT = Path(__file__).resolve().parent.parent
-# Where the cache goes when the caller names no folder (the site passes its setting).
-CACHE_DIR = ROOT / "var" / "catalogue-cache"
-# Caches of other catalogues (older data, test catalogues) kept besides the newest.
-CACHE_KEEP = 4
-_CACHE_FORMAT = 2
-
-log = logging.getLogger("verder")
-
-# What a payload that is not a whole, valid catalogue raises (ValidationError and JSON errors
-# are ValueErrors; a missing count a KeyError or TypeError; a missing first line StopIteration).
-_BAD_PAYLOAD = (ValueError, KeyError, TypeError, StopIteration)
-_REGION_LIST = TypeAdapter(list[RegionRecord])
-_PROVIDER_LIST = TypeAdapter(list[ProviderRecord])
-# Records validated per call: the JSON of a few hundred at a time, not of the whole
-# catalogue, is held at once (validating all at once costs ~20 MB more at the peak).
-_CHUNK = 256
-
-
-def _validate_payload(lines: Iterator[bytes]) -> tuple[list[RegionRecord], list[ProviderRecord]]:
-    """The records of a payload's lines; raises ValueError when it is not a whole catalogue."""
-    counts = json.loads(next(lines))
-    regions = _validate_lines(lines, counts["regions"], _REGION_LIST)
-    providers = _validate_lines(lines, counts["providers"], _PROVIDER_LIST)
-    if next(lines, None) is not None:
-        raise ValueError("more records than counted")
-    return regions, providers
-
-
-def _validate_lines(lines: Iterator[bytes], count: int, adapter: TypeAdapter[Any]) -> list[Any]:
-    """The next `count` lines, each one record, validated by pydantic's JSON validator."""
-    records: list[Any] = []
-    while len(records) < count:
-        chunk = list(islice(lines, min(_CHUNK, count - len(records))))
-        if not chunk:
-            raise ValueError("fewer records than counted")
-        records += adapter.validate_json(b"[" + b",".join(chunk) + b"]")
-    return records
-
-
-def _fingerprint(regions: Path | BinaryIO, providers: Path | BinaryIO) -> tuple[str, str]:
-    """The cache key (the files and what decides how they are read) and the catalogue version."""
-    version = hashlib.sha256()  # of both files' bytes, as /healthz has always shown it
-    key = hashlib.sha256(
-        f"format {_CACHE_FORMAT} pydantic {pydantic.VERSION} pyyaml {yaml.__version__}".encode()
+def _municipal_record(
+    service: MunicipalService,
+    contacts: MunicipalContacts,
+    contact: MunicipalContact,
+    municipalities: dict[str, MunicipalityRecord],
+    region: str,
+) -> ProviderRecord:
+    """A municipality's own desk: the shared description with the municipality's contact."""
+    name = municipalities[contact.code].name
+    registered = f"{contact.registered_on:%d-%m-%Y}"
+    note = f"Contact from the register of government organisations (checked there on {registered})."
+    return ProviderRecord(
+        id=f"{MUNICIPAL_DESK_PREFIX}{contact.code.lower()}",
+        name=service.name.replace(MUNICIPALITY_PLACEHOLDER, name),
+        kind=service.kind,
+        regions=[region],
+        municipalities=[contact.code],
+        needs=service.needs,
+        profiles=service.profiles,
+        languages=service.languages,
+        contact=Contact(
+            phone=contact.phone,
+            website=contact.website,
+            email=contact.email,
+            address=contact.address,
+        ),
+        free=service.free,
+        description=service.description,
+        source=contacts.source,
+        verified_on=contacts.verified_on,
+        note=note if not contacts.note else f"{note} {contacts.note}",
     )
-    for code in (Path(__file__), Path(contract.__file__)):
-        key.update(hashlib.sha256(code.read_bytes()).digest())
-    for source in (regions, providers):
-        # A digest per file, so bytes moved from one file to the other change the key.
-        one = hashlib.sha256()
-        with source.open("rb") if isinstance(source, Path) else source as stream:
-            while chunk := stream.read(1 << 20):
-                one.update(chunk)
-                version.update(chunk)
-        key.update(one.digest())
-    return key.hexdigest(), version.hexdigest()[:12]
 
 
-def _read_cache(
-    cache_dir: Path, key: str
-) -> tuple[list[RegionRecord], list[ProviderRecord]] | None:
-    """The cached records for `key`, or None when missing, stale or corrupt (never raises)."""
-    digest = hashlib.sha256()
-
-    def hashed(lines: Iterator[bytes]) -> Iterator[bytes]:
-        for line in lines:
-            digest.update(line)
-            yield line
-
+def _main(argv: list[str]) -> int:
+    """Load the catalogue once and say what it holds (the Docker build fails on a bad one)."""
+    data_dir = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "data"
     try:
-        with (cache_dir / f"{key}.json").open("rb") as cached:
-            header = json.loads(cached.readline())
-            if header.get("format") != _CACHE_FORMAT or header.get("key") != key:
-                return None
-            # Read, hashed and validated line by line; used only if the whole hash matches.
-            loaded = _validate_payload(hashed(cached))
-        if header.get("sha256") != digest.hexdigest():
-            return None
-        return loaded
-    except (OSError, AttributeError, *_BAD_PAYLOAD):
-        return None
-
-
-def _write_cache(cache_dir: Path, key: str, payload: list[bytes | bytearray]) -> None:
-    """Store a payload that passed every check, in parts (never joined: no copy); never raises."""
-    digest = hashlib.sha256()
-    for part in payload:
-        digest.update(part)
-    header = {"format": _CACHE_FORMAT, "key": key, "sha256": digest.hexdigest()}
-    tmp: Path | None = None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # A temp file and a rename: readers, and other instances starting at once, only ever
-        # see a whole file; the last of several identical writes wins.
-        fd, name = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
-        tmp = Path(name)
-        os.fchmod(fd, 0o644)  # public data; another user may run the site from it
-        with os.fdopen(fd, "wb") as out:
-            out.write(json.dumps(header).encode() + b"\n")
-            out.writelines(payload)
-        os.replace(tmp, cache_dir / f"{key}.json")
-        _prune_cache(cache_dir, keep=f"{key}.json")
-    except OSError as exc:  # a read-only or full disk: the site still starts, uncached
-        log.warning("catalogue: cache not written (%s)", type(exc).__name__)
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-
-
-def _prune_cache(cache_dir: Path, keep: str) -> None:
-    """Drop all but the newest caches, and temp files a crashed writer left behind."""
-    files = []
-    for path in cache_dir.iterdir():
-        try:
-            mtime = path.stat().st_mtime
-            if path.name.startswith(".tmp-"):
-                if time.time() - mtime > 3600:
-                    path.unlink()
-            elif path.suffix == ".json" and path.name != keep:
-                files.append((mtime, path))
-        except OSError:
-            pass  # another instance pruned it first
-    for _, path in sorted(files, reverse=True)[CACHE_KEEP - 1 :]:
-        # A reader that has it open still reads it whole; one that comes later loads strictly.
-        path.unlink(missing_ok=True)
-
-
-def _main(argv: list[str] | None = None) -> int:
-    """Check the catalogue and prepare its cache, so the site starts warm (`make run`)."""
-    from app.settings import Settings  # only here: the library itself reads no settings
-
-    args = sys.argv[1:] if argv is None else argv
-    settings = Settings()
-    data_dir = Path(args[0]) if args else settings.data_dir
-    cache_dir = settings.catalogue_cache_dir
-    started = time.perf_counter()
-    try:
-        catalog = load_catalog(data_dir, cache_dir)
+        catalog = load_catalog(data_dir)
     except CatalogError as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 1
     print(
         f"catalogue {catalog.version}: {len(catalog.providers)} providers, "
-        f"{len(catalog.regions)} regions, ready in {time.perf_counter() - started:.1f} s "
-        f"(cache {catalogue_cache_path(data_dir, cache_dir)})"
+        f"{len(catalog.regions)} regions"
     )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    sys.exit(_main(sys.argv[1:]))

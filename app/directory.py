@@ -18,7 +18,10 @@ class Filters:
 
 
 def list_providers(catalog: Catalog, filters: Filters) -> list[tuple[str, list[ProviderRecord]]]:
-    """Providers grouped by area (national first, then regions), narrowed by the filters."""
+    """Providers grouped by area (national first, then regions), narrowed by the filters.
+
+    The municipalities' own desks are listed apart (`municipal_desks`), in one short table.
+    """
     areas = [NATIONAL, *catalog.regions] if filters.region is None else [NATIONAL, filters.region]
     grouped = []
     for area in areas:
@@ -26,12 +29,28 @@ def list_providers(catalog: Catalog, filters: Filters) -> list[tuple[str, list[P
             p
             for p in catalog.providers.values()
             if area in p.regions
+            and not p.is_municipal_desk()
             and (filters.need is None or filters.need in p.needs)
             and (filters.group is None or filters.group in p.groups)
         ]
         if matches:
             grouped.append((area, matches))
     return grouped
+
+
+def municipal_desks(catalog: Catalog, filters: Filters) -> list[tuple[str, ProviderRecord]]:
+    """The desks of the chosen region's municipalities, by name; none without a region."""
+    region = catalog.regions.get(filters.region or "")
+    if region is None or filters.group is not None:
+        return []
+    desks = {
+        m: p for p in catalog.providers.values() if p.is_municipal_desk() for m in p.municipalities
+    }
+    return [
+        (m.name, desks[m.code])
+        for m in sorted(region.municipalities, key=lambda m: m.name.lstrip("'").casefold())
+        if m.code in desks and (filters.need is None or filters.need in desks[m.code].needs)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +63,17 @@ class CoverageRow:
 
 
 def coverage(catalog: Catalog) -> list[CoverageRow]:
-    """Per region the number of regional options for each need and group; national last."""
+    """Per region the services she can reach for each need and group; national last.
+
+    A municipality's own desk is not counted: every municipality has one.
+    """
     rows = []
     for area in [*catalog.regions, NATIONAL]:
-        serving = [p for p in catalog.providers.values() if area in p.regions]
+        serving = [
+            p
+            for p in catalog.providers.values()
+            if area in p.regions and not p.is_municipal_desk() and p.contact.reachable()
+        ]
         rows.append(
             CoverageRow(
                 area=area,

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A bad catalogue or a missing translation stops start-up here, with a clear message.
         app.state.settings = settings
-        app.state.catalog = load_catalog(settings.data_dir, settings.catalogue_cache_dir)
+        app.state.catalog = load_catalog(settings.data_dir)
         i18n.load_translations()
         static_urls, app.state.static_files = load_static()
         app.state.templates = build_templates(

@@ -20,10 +20,8 @@ class Settings(BaseSettings):
         default=f"sqlite:///{ROOT / 'var' / 'verder.db'}",
         validation_alias="DATABASE_URL",
     )
-    # Folder with regions.yaml and providers.yaml.
+    # Folder with regions.yaml and providers/ (national.yaml and one file per region).
     data_dir: Path = ROOT / "data"
-    # Folder of the validated-catalogue cache (`make catalogue-cache`, the Docker build).
-    catalogue_cache_dir: Path = ROOT / "var" / "catalogue-cache"
     # Signs the hourly form tokens. Empty: a random key per process (fine for one instance).
     secret_key: str = ""
     # Days a saved result lives before the purge removes it.

@@ -319,6 +319,10 @@ OPTION_REASON_TEXTS = {
         "This is the exit programme in your region. They can help you with everything at once, "
         "and find the other help with you."
     ),
+    "regional_partner": N_(
+        "This organisation also helps people in your region who want to stop. It works together "
+        "with the exit programme."
+    ),
     "national_line": N_("A national service that fits your answers."),
     "national": N_("Available everywhere in the Netherlands."),
 }

@@ -12,7 +12,6 @@ sys.path.insert(0, str(ROOT))
 
 from app.catalog import load_catalog  # noqa: E402
 from app.open_data import export_hsds  # noqa: E402
-from app.settings import Settings  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "open-data")
     args = parser.parse_args(argv)
-    catalog = load_catalog(ROOT / "data", Settings().catalogue_cache_dir)
+    catalog = load_catalog(ROOT / "data")
     args.out.mkdir(parents=True, exist_ok=True)
     for lang in ("nl", "en", "th"):
         path = args.out / f"hsds-{lang}.json"

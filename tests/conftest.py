@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 
-from app import catalog as catalog_module
 from app.db import init_db, make_engine
 from app.main import create_app
 from app.models import SavedResult
@@ -31,16 +30,6 @@ def postgres_url() -> str:
             "a throwaway PostgreSQL, or point the variable at an empty test database."
         )
     return url
-
-
-@pytest.fixture(autouse=True, scope="session")
-def catalogue_cache_of_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The validated-catalogue cache in a temp folder: the test run writes nothing into var/."""
-    cache = tmp_path_factory.mktemp("catalogue-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(catalog_module, "CACHE_DIR", cache)  # load_catalog() without a folder
-        patch.setenv("VERDER_CATALOGUE_CACHE_DIR", str(cache))  # every Settings() made here
-        yield cache
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import httpx
 
-from app import catalog
-
 ROOT = Path(__file__).resolve().parent.parent
 # Environment variables the app reads as settings.
 _SETTINGS = ("VERDER_", "DATABASE_URL", "RATE_LIMIT_")
@@ -44,8 +42,6 @@ class Server:
             "VERDER_SECRET_KEY": "process-test-secret-key-long-enough",
             "VERDER_HSTS_MAX_AGE": "0",
             "RATE_LIMIT_ENABLED": "false",
-            # The test run's own cache folder (tests/conftest.py), not the repository's var/.
-            "VERDER_CATALOGUE_CACHE_DIR": str(catalog.CACHE_DIR),
             **env,
         }
         self.process: subprocess.Popen[bytes] | None = None

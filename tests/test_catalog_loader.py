@@ -10,17 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import catalog as catalog_module
 from app.catalog import CatalogError, load_catalog
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
+NATIONAL = "providers/national.yaml"
+UTRECHT = "providers/utrecht.yaml"
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A writable copy of the small test catalogue."""
-    for name in ("regions.yaml", "providers.yaml"):
-        shutil.copy(TEST_DATA / name, tmp_path / name)
+    shutil.copytree(TEST_DATA, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 
@@ -36,6 +36,20 @@ def test_the_test_catalogue_loads(data_dir: Path) -> None:
     assert set(catalog.regions) == {"utrecht", "den-bosch"}
     assert catalog.resolve_municipality("Den Bosch") == "GM0796"
     assert catalog.municipality_region["GM0307"] == "utrecht"
+    assert catalog.start_here == {"utrecht": "utrecht-hub", "den-bosch": "den-bosch-hub"}
+    assert catalog.origins["debt-line"].file == NATIONAL
+    assert catalog.origins["debt-line"].line == 31
+
+
+def test_each_municipal_contact_becomes_a_desk_for_that_municipality_only(data_dir: Path) -> None:
+    desk = load_catalog(data_dir).providers["gemeente-gm0307"]
+    assert desk.name == "Gemeente Amersfoort"
+    assert desk.regions == ["utrecht"]
+    assert desk.municipalities == ["GM0307"]
+    assert desk.contact.phone == "14 033"
+    assert desk.needs == ["income", "debts"]
+    assert desk.description.get("en") == "Your municipality."
+    assert "checked there on 01-03-2026" in (desk.note or "")
 
 
 @pytest.mark.parametrize(
@@ -66,7 +80,7 @@ def test_the_test_catalogue_loads(data_dir: Path) -> None:
         ),
         pytest.param(
             'regions: ["utrecht"]',
-            'regions: ["atlantis"]',
+            'regions: ["utrecht", "atlantis"]',
             "unknown region 'atlantis'",
             id="dead region reference",
         ),
@@ -121,25 +135,135 @@ def test_the_test_catalogue_loads(data_dir: Path) -> None:
     ],
 )
 def test_bad_provider_records_are_refused(data_dir: Path, old: str, new: str, message: str) -> None:
-    replace(data_dir / "providers.yaml", old, new)
+    path = next(
+        p for p in sorted((data_dir / "providers").glob("*.yaml")) if old in p.read_text("utf-8")
+    )
+    replace(path, old, new)
     with pytest.raises(CatalogError) as caught:
         load_catalog(data_dir)
-    assert "providers.yaml" in str(caught.value)
+    assert str(caught.value).startswith(f"providers/{path.name}")
     assert message in str(caught.value)
 
 
-def test_the_error_names_the_record_and_its_line(data_dir: Path) -> None:
-    replace(data_dir / "providers.yaml", 'kind: "specialised"', 'kind: "helpdesk"')
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        pytest.param(
+            UTRECHT,
+            'region: "utrecht"',
+            'region: "den-bosch"',
+            "field region: write 'utrecht', the file's own region",
+            id="a file's region is its name",
+        ),
+        pytest.param(
+            UTRECHT,
+            'regions: ["utrecht"]',
+            'regions: ["den-bosch"]',
+            "field regions: a record in this file serves 'utrecht'",
+            id="a record in another region's file",
+        ),
+        pytest.param(
+            NATIONAL,
+            'id: "trafficking-help"\n    name: "Trafficking help"\n    kind: "specialised"\n'
+            '    regions: ["national"]',
+            'id: "trafficking-help"\n    name: "Trafficking help"\n    kind: "specialised"\n'
+            '    regions: ["utrecht"]',
+            "national.yaml holds national services only",
+            id="a regional record in national.yaml",
+        ),
+        pytest.param(
+            NATIONAL,
+            'kind: "national_line"\n    regions: ["national"]\n    needs: ["debts", "income"]',
+            'kind: "national_line"\n    regions: ["utrecht"]\n    needs: ["debts", "income"]',
+            "a national line serves ['national']",
+            id="a national line for one region",
+        ),
+        pytest.param(
+            UTRECHT,
+            'start_here: "utrecht-hub"\n',
+            "",
+            "field start_here: name the region's exit programme or PMW",
+            id="no start here",
+        ),
+        pytest.param(
+            UTRECHT,
+            'start_here: "utrecht-hub"',
+            'start_here: "debt-line"',
+            "'debt-line' is not an exit programme or PMW that serves this region",
+            id="a start here that is not a hub of the region",
+        ),
+        pytest.param(
+            UTRECHT,
+            '{code: "GM0307"',
+            '{code: "GM0796"',
+            "municipal_contacts, field code: GM0796 is not in 'utrecht'",
+            id="a municipal contact of another region",
+        ),
+        pytest.param(
+            UTRECHT,
+            'phone: "14 033", website: "https://example.org/amersfoort", ',
+            "",
+            "municipal_contacts, field contacts.0: Value error, give at least a phone",
+            id="a municipal contact nobody can reach",
+        ),
+        pytest.param(
+            NATIONAL,
+            'name: "Gemeente {municipality}"',
+            'name: "Gemeente"',
+            "municipal_service, field (record): Value error, name: write {municipality} once",
+            id="a municipal desk without the municipality's name",
+        ),
+        pytest.param(
+            UTRECHT,
+            "providers:\n",
+            'colour: "red"\nproviders:\n',
+            "the file must hold 'providers', 'region'",
+            id="an unknown key at the top",
+        ),
+    ],
+)
+def test_bad_provider_files_are_refused(
+    data_dir: Path, file: str, old: str, new: str, message: str
+) -> None:
+    replace(data_dir / file, old, new)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(data_dir)
+    assert str(caught.value).startswith(file)
+    assert message in str(caught.value)
+
+
+def test_a_municipal_contact_needs_the_shared_description(data_dir: Path) -> None:
+    path = data_dir / NATIONAL
+    text = path.read_text("utf-8")
+    path.write_text(text[: text.index("municipal_service:")], "utf-8")
+    with pytest.raises(CatalogError, match=r"municipal_contacts need a municipal_service"):
+        load_catalog(data_dir)
+
+
+def test_the_same_id_in_two_files_names_both(data_dir: Path) -> None:
+    replace(data_dir / "providers/den-bosch.yaml", 'id: "den-bosch-hub"', 'id: "utrecht-hub"')
+    replace(
+        data_dir / "providers/den-bosch.yaml",
+        'start_here: "den-bosch-hub"',
+        'start_here: "utrecht-hub"',
+    )
+    with pytest.raises(CatalogError, match=r"used twice \(also providers/den-bosch.yaml, line 5\)"):
+        load_catalog(data_dir)
+
+
+def test_the_error_names_the_file_record_line_and_field(data_dir: Path) -> None:
+    replace(data_dir / NATIONAL, 'kind: "specialised"', 'kind: "helpdesk"')
     with pytest.raises(
-        CatalogError, match=r"record 2 \(id 'trafficking-help', line 16\), field kind"
+        CatalogError,
+        match=r"^providers/national\.yaml, record 2 \(id 'trafficking-help', line 17\), field kind",
     ):
         load_catalog(data_dir)
 
 
 # --- The YAML itself ---------------------------------------------------------------------------
 
-# Snippets of tests/data/providers.yaml: the end of record 1 (its `free`, line 12) and record 1's
-# last line with the start of record 2 (line 16).
+# Snippets of tests/data/providers/national.yaml: the end of record 1 (its `free`, line 13) and
+# record 1's last line with the start of record 2 (line 17).
 RECORD_1_FREE = 'free: true\n    description: {nl: "Alarmnummer."'
 RECORD_1_END = 'verified_on: 2026-11-28\n  - id: "trafficking-help"'
 
@@ -150,122 +274,103 @@ RECORD_1_END = 'verified_on: 2026-11-28\n  - id: "trafficking-help"'
         pytest.param(
             'contact: {phone: "112"}',
             'contact: {phone: "112", hours: {nl: "Altijd", en: "Always", nl: "Nooit"}}',
-            "providers.yaml: line 11: duplicate key 'nl'",
+            "line 12: duplicate key 'nl'",
             id="duplicate key deep in a nested mapping",
         ),
         pytest.param(
             'th: "หมายเลขฉุกเฉิน"}',
             'th: !!str "หมายเลขฉุกเฉิน"}',
-            "providers.yaml: line 13: YAML tags such as tag:yaml.org,2002:str are not allowed",
+            "line 14: YAML tags such as tag:yaml.org,2002:str are not allowed",
             id="tag on a nested scalar",
         ),
         pytest.param(
             'contact: {phone: "112"}',
             'contact: &contact {phone: "112"}',
-            "providers.yaml: line 11: anchors and aliases are not allowed",
+            "line 12: anchors and aliases are not allowed",
             id="anchor on a mapping",
         ),
         pytest.param(
             'contact: {website: "https://example.org/trafficking"}',
             "contact: *contact",
-            "providers.yaml: line 24: anchors and aliases are not allowed",
+            "line 25: anchors and aliases are not allowed",
             id="alias",
         ),
         pytest.param(
             'needs: ["debts", "income"]',
             "needs: [debts, off]",
-            "providers.yaml: line 59: write 'off' in quotes; YAML 1.1 readers take it for a "
-            "boolean or a number",
+            "line 35: write 'off' in quotes; YAML 1.1 readers take it for a boolean or a number",
             id="YAML 1.1 off in a list",
         ),
         pytest.param(
             RECORD_1_FREE,
             RECORD_1_FREE.replace("free:", "on:"),
-            "providers.yaml: line 12: write 'on' in quotes",
+            "line 13: write 'on' in quotes",
             id="YAML 1.1 on as a key",
         ),
         pytest.param(
             RECORD_1_END,
             RECORD_1_END.replace("2026-11-28", "2026-02-30"),
-            "providers.yaml: line 15: '2026-02-30' is not a valid date: day is out of range for "
-            "month",
+            "line 16: '2026-02-30' is not a valid date: day is out of range for month",
             id="impossible date",
         ),
         pytest.param(
             RECORD_1_FREE,
             RECORD_1_FREE.replace("free: true", "? [free]\n    : true"),
-            "providers.yaml: line 12: a key must be a single value, not a mapping or a list",
+            "line 13: a key must be a single value, not a mapping or a list",
             id="list as a key",
         ),
         pytest.param(
             RECORD_1_END,
             RECORD_1_END.replace("\n", "\n---\nproviders:\n"),
-            "providers.yaml: expected a single document in the stream",
+            "expected a single document in the stream",
             id="two documents",
         ),
         pytest.param(
             'name: "112"',
             'name: "112',
-            "providers.yaml: while parsing a block mapping",
+            "while parsing a block mapping",
             id="syntax error",
+        ),
+        pytest.param(
+            RECORD_1_FREE,
+            RECORD_1_FREE.replace("true", "9" * 5000),
+            "line 13: a number of 5000 digits is too long",
+            id="a number too long for Python",
         ),
     ],
 )
 def test_the_yaml_is_read_strictly(data_dir: Path, old: str, new: str, message: str) -> None:
-    replace(data_dir / "providers.yaml", old, new)
+    replace(data_dir / NATIONAL, old, new)
     with pytest.raises(CatalogError) as caught:
         load_catalog(data_dir)
-    assert str(caught.value).startswith(message)
+    assert str(caught.value).startswith(f"{NATIONAL}: {message}")
 
 
 def test_anchors_aliases_and_tags_anywhere_are_reported_before_any_other_mistake(
     data_dir: Path,
 ) -> None:
     """The whole file is checked for them first: a lesser mistake above never hides one."""
-    path = data_dir / "providers.yaml"
-    replace(path, RECORD_1_FREE, RECORD_1_FREE.replace("true", "no"))  # line 12
-    replace(path, 'name: "Health line"', 'name: !!python/name:os.system "x"')  # line 69
-    with pytest.raises(CatalogError, match=r"^providers\.yaml: line 69: YAML tags such as"):
+    path = data_dir / NATIONAL
+    replace(path, RECORD_1_FREE, RECORD_1_FREE.replace("true", "no"))  # line 13
+    replace(path, 'name: "Health line"', 'name: !!python/name:os.system "x"')  # line 45
+    with pytest.raises(
+        CatalogError, match=r"^providers/national\.yaml: line 45: YAML tags such as"
+    ):
         load_catalog(data_dir)
 
 
-# Record 2's own `free` (line 25), a field of the record like record 1's `contact` (line 11).
-RECORD_2_FREE = (
-    'free: true\n    anonymous_possible: true\n    description: {nl: "Hulp bij uitbuiting."'
-)
-
-
-@pytest.mark.parametrize(
-    ("mistakes", "reported"),
-    [
-        pytest.param(
-            [
-                ('contact: {phone: "112"}', "contact: {phone: 0612345678}"),
-                (RECORD_2_FREE, RECORD_2_FREE.replace("true", "yes", 1)),
-            ],
-            "line 25: write 'yes' in quotes",
-            id="a record's own field before one nested in an earlier record",
-        ),
-        pytest.param(
-            [("    emergency: true\n", "    emergency: off\n    free: false\n")],
-            "line 13: duplicate key 'free'",
-            id="a mapping's keys before its values",
-        ),
-    ],
-)
-def test_of_several_mistakes_in_values_the_first_met_level_by_level_is_reported(
-    data_dir: Path, mistakes: list[tuple[str, str]], reported: str
-) -> None:
-    """In the order PyYAML's constructor reported them: level by level, keys before values."""
-    for old, new in mistakes:
-        replace(data_dir / "providers.yaml", old, new)
-    with pytest.raises(CatalogError) as caught:
+def test_of_several_mistakes_the_first_in_the_file_is_reported(data_dir: Path) -> None:
+    path = data_dir / NATIONAL
+    replace(path, 'contact: {phone: "112"}', "contact: {phone: 0612345678}")  # line 12
+    replace(path, "    anonymous_possible: true\n", "    anonymous_possible: yes\n")  # line 27
+    with pytest.raises(
+        CatalogError, match=r"^providers/national\.yaml: line 12: write '0612345678'"
+    ):
         load_catalog(data_dir)
-    assert str(caught.value).startswith(f"providers.yaml: {reported}")
 
 
 def test_plain_yaml_12_values_are_typed_and_all_else_is_text(data_dir: Path) -> None:
-    path = data_dir / "providers.yaml"
+    path = data_dir / NATIONAL
     replace(path, 'name: "Debt line"', "name: Debt line")
     replace(path, 'name: "Health line"', 'name: "no"')  # quoted, so text
     catalog = load_catalog(data_dir)
@@ -278,18 +383,29 @@ def test_plain_yaml_12_values_are_typed_and_all_else_is_text(data_dir: Path) -> 
 
 @pytest.mark.parametrize("null", ["~", "null", ""])
 def test_null_is_none(data_dir: Path, null: str) -> None:
-    replace(data_dir / "providers.yaml", RECORD_1_FREE, RECORD_1_FREE.replace("true", null))
+    replace(data_dir / NATIONAL, RECORD_1_FREE, RECORD_1_FREE.replace("true", null))
     assert load_catalog(data_dir).providers["emergency-112"].free is None
 
 
-@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
-def test_an_empty_file_is_refused(data_dir: Path, text: str) -> None:
-    (data_dir / "providers.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(
-        CatalogError,
-        match=r"^providers\.yaml: the file must hold one key, 'providers', with a list$",
-    ):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("", "the file is empty", id="nothing"),
+        pytest.param("# only a comment\n", "the file is empty", id="a comment"),
+        pytest.param("---\n", "the file must hold a mapping of keys", id="an empty document"),
+        pytest.param("- 1\n", "the file must hold a mapping of keys", id="a list"),
+        pytest.param(
+            'region: "national"\n',
+            "the file must hold 'providers', 'region'",
+            id="no providers",
+        ),
+    ],
+)
+def test_an_empty_or_shapeless_file_is_refused(data_dir: Path, text: str, message: str) -> None:
+    (data_dir / NATIONAL).write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
         load_catalog(data_dir)
+    assert str(caught.value).startswith(f"{NATIONAL}: {message}")
 
 
 # Pieces of YAML, well- and ill-formed, such as a hand-edited catalogue might come to hold.
@@ -314,11 +430,10 @@ YAML_PIECES = st.sampled_from(
     )
 )
 def test_any_edit_loads_or_is_refused_with_a_catalog_error(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[bool, int, list[str]]]
+    data_dir: Path, edits: list[tuple[bool, int, list[str]]]
 ) -> None:
     """Whatever is typed into the file, start-up gets a catalogue or an error naming the file."""
-    monkeypatch.setattr(catalog_module, "CACHE_DIR", data_dir / "cache")
-    lines = (TEST_DATA / "providers.yaml").read_text(encoding="utf-8").split("\n")
+    lines = (TEST_DATA / NATIONAL).read_text(encoding="utf-8").split("\n")
     for new_value, at, pieces in edits:
         line = lines[at % len(lines)]
         if new_value and ": " in line:  # what follows a key, rewritten
@@ -326,18 +441,20 @@ def test_any_edit_loads_or_is_refused_with_a_catalog_error(
         else:  # typed in somewhere
             at %= len(line) + 1
             lines[at % len(lines)] = line[:at] + "".join(pieces) + line[at:]
-    (data_dir / "providers.yaml").write_text("\n".join(lines), encoding="utf-8")
+    (data_dir / NATIONAL).write_text("\n".join(lines), encoding="utf-8")
     try:
         catalog = load_catalog(data_dir)
     except CatalogError as exc:
-        assert str(exc).startswith("providers.yaml")
+        # The file itself, or (a record's id or the desk's contacts changed) another that
+        # refers to it.
+        assert str(exc).startswith(("providers/", "regions.yaml")), exc
     else:
         assert catalog.providers
 
 
 def test_an_alias_bomb_is_refused(data_dir: Path) -> None:
     bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\n'
-    (data_dir / "providers.yaml").write_text(bomb, encoding="utf-8")
+    (data_dir / NATIONAL).write_text(bomb, encoding="utf-8")
     with pytest.raises(CatalogError, match="anchors and aliases"):
         load_catalog(data_dir)
 
@@ -387,7 +504,7 @@ def test_a_bad_catalogue_stops_start_up(data_dir: Path, tmp_path: Path) -> None:
     from app.main import create_app
     from app.settings import Settings
 
-    replace(data_dir / "providers.yaml", 'kind: "specialised"', 'kind: "helpdesk"')
+    replace(data_dir / NATIONAL, 'kind: "specialised"', 'kind: "helpdesk"')
     app = create_app(Settings(data_dir=data_dir, database_url=f"sqlite:///{tmp_path / 'x.db'}"))
     with pytest.raises(CatalogError, match="field kind"), TestClient(app):
         pass

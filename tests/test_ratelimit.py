@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,13 @@ from app.main import create_app
 from app.ratelimit import RateLimiter
 from app.settings import Settings
 from tests.pages import parse_page
+
+
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop the clock mid-window, so that no test straddles two one-minute windows."""
+    monkeypatch.setattr("app.ratelimit.time", SimpleNamespace(monotonic=lambda: 30.0))
+
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
 

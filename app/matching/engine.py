@@ -20,6 +20,10 @@ from app.matching.types import (
 
 # A need is well served when this many options on the page cover it.
 OPTIONS_PER_NEED = 2
+# At most this many national lines are added after the options per need: a short page.
+NATIONAL_LINES = 4
+# The signal that she or her family are threatened or hurt: help is needed now.
+THREATENED = "threatened"
 
 
 def person_groups(answers: Answers) -> tuple[str, ...]:
@@ -61,13 +65,18 @@ def effective_needs(answers: Answers) -> tuple[str, ...]:
 def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     """Decide the profile and choose the options, each with the needs it covers and why."""
     profile, reasons = decide_profile(answers)
-    urgent = answers.danger_now == "yes"
-    if urgent:
+    # Danger now, or a threat to her or her family, opens the page with the emergency block.
+    urgent = answers.danger_now == "yes" or THREATENED in answers.signals
+    if answers.danger_now == "yes":
         reasons = (Reason(DANGER_NOW_CODE), *reasons)
     region = catalogue.municipality_region.get(answers.municipality or "")
+    municipality = answers.municipality if region else None
     needs = effective_needs(answers)
     groups = person_groups(answers)
     group_bits, language_bits = catalogue.bits(frozenset(groups), answers.languages)
+    # What she can be offered where she is, indexed once per place and profile. Help for
+    # victims is only offered when her answers call for it.
+    reach = catalogue.reach(region, municipality, profile, urgent or profile == "exploitation")
     picker = _Picker(
         region=region,
         needs=needs,
@@ -75,9 +84,8 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         languages=answers.languages,
         group_bits=group_bits,
         language_bits=language_bits,
+        start_here=reach.start_here,
     )
-    # What this profile can be offered from her region, indexed once per region and profile.
-    reach = catalogue.reach(region, profile)
 
     if urgent or profile == "exploitation":
         for p in reach.emergency:
@@ -86,16 +94,18 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         # Trafficking help: specialised providers that work on safety, hers first.
         for p in picker.ranked(reach.trafficking, for_her_only=False):
             picker.add(p, "start_here", Reason("exploitation_help"))
-    for p in reach.hubs:
-        picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
+    if reach.start_here is not None:
+        picker.add(
+            reach.start_here, "start_here", Reason("regional_hub", (("region", region or ""),))
+        )
 
-    gaps = []
+    regional_gaps = set()
     nothing: tuple[Candidate, ...] = ()
     for need in needs:
         regional_entries, national_entries = reach.by_need.get(need, (nothing, nothing))
         regional = picker.ranked(regional_entries)
         if region is not None and not regional:
-            gaps.append(need)
+            regional_gaps.add(need)
         # Options already on the page (the urgent list aside) that cover this need count.
         covered = picker.covered[need]
         if covered >= OPTIONS_PER_NEED:
@@ -109,9 +119,14 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
                 if covered >= OPTIONS_PER_NEED:
                     break
 
-    for p in reach.lines:
-        if picker.useful_nationally(p):
-            picker.add(p, "national", Reason("national_line"))
+    # A few national lines, those that fit her best: her groups and needs they serve.
+    lines = [p for p in picker.ranked(reach.lines) if p.id not in picker.chosen]
+    fit = {p.id: picker.fit(p) for p in lines}
+    if needs or groups:
+        lines = [p for p in lines if fit[p.id]]
+    lines.sort(key=lambda p: -fit[p.id])
+    for p in lines[:NATIONAL_LINES]:
+        picker.add(p, "national", Reason("national_line"))
 
     uncovered = tuple(n for n in needs if n not in picker.on_page)
     return MatchResult(
@@ -123,7 +138,8 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         needs=needs,
         groups=groups,
         options=tuple(picker.options),
-        gaps=tuple(gaps),
+        # Her needs with nothing in her region, and those nothing on the page covers at all.
+        gaps=tuple(n for n in needs if n in regional_gaps or n in uncovered),
     )
 
 
@@ -139,8 +155,10 @@ class _Picker:
         languages: frozenset[str],
         group_bits: int,
         language_bits: int,
+        start_here: Provider | None,
     ) -> None:
         self.region = region
+        self.start_here = start_here
         self.needs = needs
         self.groups = groups
         self.languages = languages
@@ -153,17 +171,9 @@ class _Picker:
         self.covered: dict[str, int] = dict.fromkeys(needs, 0)
         self.on_page: set[str] = set()
 
-    def for_her(self, p: Provider) -> bool:
-        """Hubs serve everyone; another provider that lists groups is made for those groups."""
-        return p.kind in HUB_KINDS or not p.groups or bool(p.groups & self.groups)
-
-    def useful_nationally(self, p: Provider) -> bool:
-        """A national line is worth listing when it is for her and serves a need or group."""
-        if not self.for_her(p):
-            return False
-        if not self.needs and not self.groups:
-            return True
-        return bool(p.needs.intersection(self.needs) or p.groups & self.groups)
+    def fit(self, p: Provider) -> int:
+        """How many of her needs and groups a provider serves."""
+        return len(p.needs.intersection(self.needs)) + len(p.groups & self.groups)
 
     def ranked(
         self, entries: tuple[Candidate, ...], *, for_her_only: bool = True
@@ -195,6 +205,9 @@ class _Picker:
             return False
         self.chosen.add(p.id)
         reasons = [first]
+        if p.kind in HUB_KINDS and not p.national and p is not self.start_here:
+            # Another exit programme or PMW of her region: it works beside the one to start with.
+            reasons.append(Reason("regional_partner"))
         if p.national:
             reasons.append(Reason("national"))
         else:

@@ -131,6 +131,11 @@ class Provider:
     groups: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     emergency: bool = False
+    # Only for people in these municipalities (a municipality's own desk); empty: the regions.
+    municipalities: frozenset[str] = frozenset()
+    # Help for victims of crime, violence or trafficking: offered only when the answers call
+    # for it (signs of exploitation, or danger now), never for a practical question.
+    for_victims: bool = False
     # True when the provider serves the whole country; derived, kept because it is asked often.
     national: bool = field(init=False)
 
@@ -151,12 +156,12 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """What one profile can be offered from one region, split the way the matcher asks."""
+    """What one person can be offered from where she is, split the way the matcher asks."""
 
     emergency: tuple[Provider, ...]
     trafficking: tuple[Candidate, ...]  # specialised and working on safety
-    hubs: tuple[Provider, ...]  # regional exit programmes and PMW organisations
-    lines: tuple[Provider, ...]  # national lines that are not emergency numbers
+    start_here: Provider | None  # the region's one exit programme or PMW to start with
+    lines: tuple[Candidate, ...]  # national lines that are not emergency numbers
     # need -> (regional, national) non-emergency providers serving it, catalogue order kept.
     by_need: dict[str, tuple[tuple[Candidate, ...], tuple[Candidate, ...]]]
 
@@ -167,19 +172,33 @@ class MatchCatalogue:
 
     providers: tuple[Provider, ...]
     municipality_region: dict[str, str] = field(default_factory=dict)
+    # region id -> the id of its one exit programme or PMW to start with
+    start_here: dict[str, str] = field(default_factory=dict)
 
-    def reachable(self, region: str | None) -> tuple[Provider, ...]:
-        """National providers and those of `region`, in catalogue order (indexed once)."""
+    def reachable(
+        self, region: str | None, municipality: str | None = None
+    ) -> tuple[Provider, ...]:
+        """National providers, those of `region` and those of `municipality`, catalogue order."""
         index: dict[str | None, tuple[Provider, ...]] | None = self.__dict__.get("_index")
         if index is None:
-            # Matching scans only what a person can reach: with 10,000 providers spread over
-            # 18 regions that is a twentieth of the catalogue.
-            regions = {r for p in self.providers for r in p.regions} - {NATIONAL}
+            # Matching scans only what a person can reach: with 2,000 providers spread over
+            # 18 regions and 342 municipalities that is a small part of the catalogue.
+            places = {r for p in self.providers for r in p.regions | p.municipalities} - {NATIONAL}
             index = {None: tuple(p for p in self.providers if p.national)}
-            for r in regions:
-                index[r] = tuple(p for p in self.providers if p.national or r in p.regions)
+            for place in places:
+                index[place] = tuple(
+                    p
+                    for p in self.providers
+                    if p.national
+                    or (place in p.regions and not p.municipalities)
+                    or place in p.municipalities
+                )
             object.__setattr__(self, "_index", index)
-        return index.get(region, index[None])
+        regional = index.get(region, index[None])
+        if municipality is not None and municipality in index:
+            # Her municipality's own desk comes after the rest of her region.
+            return regional + tuple(p for p in index[municipality] if p.municipalities)
+        return regional
 
     def bits(self, groups: frozenset[str], languages: frozenset[str]) -> tuple[int, int]:
         """A person's groups and languages as masks comparable with Candidate's."""
@@ -189,18 +208,27 @@ class MatchCatalogue:
             sum(language_bit.get(lang, 0) for lang in languages),
         )
 
-    def reach(self, region: str | None, profile: str) -> Reach:
-        """The providers of `region` and national ones for `profile`, indexed on first use."""
-        cache: dict[tuple[str | None, str], Reach] | None = self.__dict__.get("_reach")
+    def reach(
+        self, region: str | None, municipality: str | None, profile: str, victims: bool
+    ) -> Reach:
+        """What `profile` can be offered where she is, indexed on first use.
+
+        `victims` says whether help for victims may be offered (signs of exploitation, or
+        danger now).
+        """
+        cache: dict[tuple[str | None, str | None, str, bool], Reach] | None = self.__dict__.get(
+            "_reach"
+        )
         if cache is None:
             cache = {}
             object.__setattr__(self, "_reach", cache)
-        reach = cache.get((region, profile))
+        key = (region, municipality, profile, victims)
+        reach = cache.get(key)
         if reach is None:
-            # Built once per region and profile (a dict store is atomic, so two threads at
-            # worst build the same thing twice): a match then never walks the whole region.
-            reach = self._build_reach(region, profile)
-            cache[(region, profile)] = reach
+            # Built once per place, profile and victims flag (a dict store is atomic, so two
+            # threads at worst build the same thing twice): a match never walks the region.
+            reach = self._build_reach(region, municipality, profile, victims)
+            cache[key] = reach
         return reach
 
     def _bit_maps(self) -> tuple[dict[str, int], dict[str, int]]:
@@ -217,9 +245,15 @@ class MatchCatalogue:
             object.__setattr__(self, "_bit_maps_", maps)
         return maps
 
-    def _build_reach(self, region: str | None, profile: str) -> Reach:
+    def _build_reach(
+        self, region: str | None, municipality: str | None, profile: str, victims: bool
+    ) -> Reach:
         group_bit, language_bit = self._bit_maps()
-        relevant = [p for p in self.reachable(region) if profile in p.profiles]
+        relevant = [
+            p
+            for p in self.reachable(region, municipality)
+            if profile in p.profiles and (victims or not p.for_victims)
+        ]
         candidates = {
             p.id: Candidate(
                 provider=p,
@@ -236,6 +270,7 @@ class MatchCatalogue:
             for need in p.needs:
                 regional, national = by_need.setdefault(need, ([], []))
                 (national if p.national else regional).append(candidates[p.id])
+        start_id = self.start_here.get(region or "")
         return Reach(
             emergency=tuple(p for p in relevant if p.emergency),
             trafficking=tuple(
@@ -243,8 +278,10 @@ class MatchCatalogue:
                 for p in relevant
                 if p.kind == "specialised" and "safety" in p.needs
             ),
-            hubs=tuple(p for p in relevant if p.kind in HUB_KINDS and not p.national),
-            lines=tuple(p for p in relevant if p.kind == "national_line" and not p.emergency),
+            start_here=next((p for p in relevant if p.id == start_id), None),
+            lines=tuple(
+                candidates[p.id] for p in relevant if p.kind == "national_line" and not p.emergency
+            ),
             by_need={
                 need: (tuple(regional), tuple(national))
                 for need, (regional, national) in by_need.items()

@@ -27,6 +27,7 @@ def _directory_context(catalog: Catalog, filters: directory.Filters) -> dict[str
     return {
         "filters": filters,
         "grouped": directory.list_providers(catalog, filters),
+        "desks": directory.municipal_desks(catalog, filters),
         "regions": list(catalog.regions.values()),
         "region_names": _region_names(catalog),
     }

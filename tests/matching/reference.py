@@ -1,12 +1,11 @@
 """The straightforward matcher (scans every reachable provider): the reference for the index.
 
-A frozen copy of app/matching/engine.py as it was before the per-region, per-need index, so a
-test can check that the indexed matcher gives exactly the same results.
+The rules of app/matching/engine.py written as plainly as possible, scanning every provider
+for each person, so a test can check that the indexed matcher gives exactly the same results.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 
 from app.matching.engine import effective_needs, person_groups
@@ -22,22 +21,45 @@ from app.matching.types import (
 
 # A need is well served when this many options on the page cover it.
 OPTIONS_PER_NEED = 2
+# At most this many national lines after the options per need.
+NATIONAL_LINES = 4
 HUB_KINDS = frozenset({"exit_programme", "pmw"})
 
 
 def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     """Decide the profile and choose the options, each with the needs it covers and why."""
     profile, reasons = decide_profile(answers)
-    urgent = answers.danger_now == "yes"
-    if urgent:
+    urgent = answers.danger_now == "yes" or "threatened" in answers.signals
+    if answers.danger_now == "yes":
         reasons = (Reason(DANGER_NOW_CODE), *reasons)
     region = catalogue.municipality_region.get(answers.municipality or "")
+    municipality = answers.municipality if region else None
     needs = effective_needs(answers)
     groups = person_groups(answers)
+    start_here = catalogue.start_here.get(region or "")
     picker = _Picker(
-        region=region, needs=needs, groups=frozenset(groups), languages=answers.languages
+        region=region,
+        needs=needs,
+        groups=frozenset(groups),
+        languages=answers.languages,
+        start_here=start_here,
     )
-    relevant = [p for p in catalogue.reachable(region) if profile in p.profiles]
+    victims = urgent or profile == "exploitation"
+
+    def where_she_is(p: Provider) -> bool:
+        if p.municipalities:
+            return municipality in p.municipalities
+        return p.national or region in p.regions
+
+    # Her region's own, then her municipality's desk, each in catalogue order.
+    relevant = [
+        p
+        for p in [
+            *(p for p in catalogue.providers if not p.municipalities),
+            *(p for p in catalogue.providers if p.municipalities),
+        ]
+        if where_she_is(p) and profile in p.profiles and (victims or not p.for_victims)
+    ]
 
     if urgent or profile == "exploitation":
         for p in relevant:
@@ -46,13 +68,13 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     if profile == "exploitation":
         # Trafficking help: specialised providers that work on safety, hers first.
         trafficking = (q for q in relevant if q.kind == "specialised" and "safety" in q.needs)
-        for p in picker.ranked(trafficking):
+        for p in picker.ranked(trafficking, everyone=True):
             picker.add(p, "start_here", Reason("exploitation_help"))
     for p in relevant:
-        if p.kind in HUB_KINDS and not p.national:
+        if p.id == start_here:
             picker.add(p, "start_here", Reason("regional_hub", (("region", region or ""),)))
 
-    gaps = []
+    regional_gaps = set()
     # One pass to group what is for her by need, instead of one pass over everything per need.
     regional_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
     national_by_need: dict[str, list[Provider]] = {need: [] for need in needs}
@@ -65,20 +87,25 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     for need in needs:
         regional, national = regional_by_need[need], national_by_need[need]
         if region is not None and not regional:
-            gaps.append(need)
+            regional_gaps.add(need)
         # Options already on the page (the urgent list aside) that cover this need count.
         covered = sum(1 for o in picker.options if o.section != "urgent" and need in o.covers)
-        # Enough candidates to fill the need even if some are already on the page.
-        limit = OPTIONS_PER_NEED + len(picker.chosen)
-        for p in picker.ranked(regional, limit) + picker.ranked(national, limit):
+        for p in picker.ranked(regional) + picker.ranked(national):
             if covered >= OPTIONS_PER_NEED:
                 break
             if picker.add(p, "need", Reason("serves_need", (("need", need),))):
                 covered += 1
 
-    for p in relevant:
-        if p.kind == "national_line" and not p.emergency and picker.useful_nationally(p):
-            picker.add(p, "national", Reason("national_line"))
+    lines = [
+        p
+        for p in picker.ranked(relevant)
+        if p.kind == "national_line" and not p.emergency
+        if p.id not in picker.chosen and picker.for_her(p)
+    ]
+    if needs or groups:
+        lines = [p for p in lines if picker.fit(p) > 0]
+    for p in sorted(lines, key=lambda p: -picker.fit(p))[:NATIONAL_LINES]:
+        picker.add(p, "national", Reason("national_line"))
 
     uncovered = tuple(n for n in needs if not any(n in o.covers for o in picker.options))
     return MatchResult(
@@ -90,7 +117,7 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         needs=needs,
         groups=groups,
         options=tuple(picker.options),
-        gaps=tuple(gaps),
+        gaps=tuple(n for n in needs if n in regional_gaps or n in uncovered),
     )
 
 
@@ -104,8 +131,10 @@ class _Picker:
         needs: tuple[str, ...],
         groups: frozenset[str],
         languages: frozenset[str],
+        start_here: str | None,
     ) -> None:
         self.region = region
+        self.start_here = start_here
         self.needs = needs
         self.groups = groups
         self.languages = languages
@@ -116,27 +145,18 @@ class _Picker:
         """Hubs serve everyone; another provider that lists groups is made for those groups."""
         return p.kind in HUB_KINDS or not p.groups or bool(p.groups & self.groups)
 
-    def useful_nationally(self, p: Provider) -> bool:
-        """A national line is worth listing when it is for her and serves a need or group."""
-        if not self.for_her(p):
-            return False
-        if not self.needs and not self.groups:
-            return True
-        return bool(p.needs.intersection(self.needs) or p.groups & self.groups)
+    def fit(self, p: Provider) -> int:
+        """How many of her needs and groups a provider serves."""
+        return len(p.needs & set(self.needs)) + len(p.groups & self.groups)
 
-    def ranked(self, providers: Iterable[Provider], limit: int | None = None) -> list[Provider]:
-        """Regional first, then her groups, then her languages; ties keep catalogue order.
-
-        With `limit`, only the best that many (heapq.nsmallest is a stable partial sort, so
-        the order is the same as a full sort's; a large region need not be sorted whole).
-        """
+    def ranked(self, providers: Iterable[Provider], everyone: bool = False) -> list[Provider]:
+        """What is for her (or `everyone`): regional first, then her groups, then her
+        languages; ties keep catalogue order."""
 
         def key(p: Provider) -> tuple[bool, int, int]:
             return (p.national, -len(p.groups & self.groups), -len(p.languages & self.languages))
 
-        if limit is None:
-            return sorted(providers, key=key)
-        return heapq.nsmallest(limit, providers, key=key)
+        return sorted((p for p in providers if everyone or self.for_her(p)), key=key)
 
     def add(self, p: Provider, section: str, first: Reason) -> bool:
         """Add `p` unless it is already on the page; return whether it was added."""
@@ -144,6 +164,8 @@ class _Picker:
             return False
         self.chosen.add(p.id)
         reasons = [first]
+        if p.kind in HUB_KINDS and not p.national and p.id != self.start_here:
+            reasons.append(Reason("regional_partner"))
         if p.national:
             reasons.append(Reason("national"))
         else:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.matching.engine import OPTIONS_PER_NEED, effective_needs, match, person_groups
+from app.matching.engine import (
+    NATIONAL_LINES,
+    OPTIONS_PER_NEED,
+    effective_needs,
+    match,
+    person_groups,
+)
 from app.matching.types import Answers, MatchCatalogue, Provider
 
 ALL = frozenset({"autonomous", "complex", "exploitation"})
@@ -40,8 +46,15 @@ CATALOGUE = MatchCatalogue(
         provider("national-health", needs=["physical_health"]),
         provider("national-legal", needs=["legal"]),
         provider("men-only", "specialised", ("north",), needs=["social_network"], groups=["men"]),
+        provider("north-partner", "pmw", ("north",), needs=["daily_life"]),
+        provider("victim-support", needs=["mental_health", "safety"], for_victims=True),
+        provider("listening-line", needs=["mental_health"]),
+        provider(
+            "town-desk", "regular", ("north",), needs=["income", "debts"], municipalities=["GM0003"]
+        ),
     ),
-    municipality_region={"GM0001": "north", "GM0002": "south"},
+    municipality_region={"GM0001": "north", "GM0002": "south", "GM0003": "north"},
+    start_here={"north": "north-hub", "south": "south-hub"},
 )
 
 
@@ -59,12 +72,12 @@ def test_the_regions_hub_comes_first_for_practical_questions() -> None:
     assert ids(result, "urgent") == []
 
 
-def test_without_a_place_only_national_options_and_no_gaps() -> None:
+def test_without_a_place_only_national_options_and_the_needs_nothing_national_covers() -> None:
     result = match(Answers(needs=frozenset({"debts", "housing"})), CATALOGUE)
     assert result.region_id is None
     assert not any(o.provider_id.endswith("hub") for o in result.options)
-    assert result.gaps == ()
     assert "national-debts" in ids(result)
+    assert result.gaps == ("housing",), "no national service helps with housing here"
 
 
 def test_exploitation_puts_emergency_then_trafficking_help_before_the_hub() -> None:
@@ -72,6 +85,12 @@ def test_exploitation_puts_emergency_then_trafficking_help_before_the_hub() -> N
     assert result.profile == "exploitation"
     assert ids(result)[:3] == ["emergency", "trafficking", "north-hub"]
     assert [o.section for o in result.options[:3]] == ["urgent", "start_here", "start_here"]
+
+
+def test_a_threat_to_her_or_her_family_opens_with_emergency_help() -> None:
+    result = match(Answers(signals=frozenset({"threatened"})), CATALOGUE)
+    assert result.urgent is True
+    assert ids(result, "urgent") == ["emergency"]
 
 
 def test_danger_now_opens_with_emergency_help_without_changing_profile() -> None:
@@ -198,3 +217,73 @@ def test_help_made_for_a_group_is_offered_only_to_people_in_it() -> None:
 def test_a_need_nothing_covers_is_reported_as_uncovered() -> None:
     result = match(Answers(needs=frozenset({"education", "debts"})), CATALOGUE)
     assert result.uncovered == ("education",)
+
+
+def test_the_region_has_one_place_to_start_and_its_other_hubs_are_partners() -> None:
+    result = match(
+        Answers(municipality="GM0001", needs=frozenset({"housing", "daily_life"})), CATALOGUE
+    )
+    assert ids(result, "start_here") == ["north-hub"]
+    partner = next(o for o in result.options if o.provider_id == "north-partner")
+    assert partner.section == "need"
+    assert "regional_partner" in {r.code for r in partner.reasons}
+    hub = result.options[0]
+    assert "regional_partner" not in {r.code for r in hub.reasons}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(Answers(needs=frozenset({"mental_health"})), id="a practical question"),
+        pytest.param(
+            Answers(needs=frozenset({"mental_health"}), debts_level="problematic"),
+            id="complex questions",
+        ),
+    ],
+)
+def test_help_for_victims_is_not_offered_for_other_questions(answers: Answers) -> None:
+    result = match(answers, CATALOGUE)
+    assert "victim-support" not in ids(result)
+    assert "listening-line" in ids(result)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(
+            Answers(needs=frozenset({"mental_health"}), signals=frozenset({"not_free"})),
+            id="signs of exploitation",
+        ),
+        pytest.param(
+            Answers(needs=frozenset({"mental_health"}), danger_now="yes"), id="danger now"
+        ),
+    ],
+)
+def test_help_for_victims_is_offered_when_her_answers_call_for_it(answers: Answers) -> None:
+    assert "victim-support" in ids(match(answers, CATALOGUE))
+
+
+def test_a_municipality_desk_is_offered_only_in_its_own_municipality() -> None:
+    needs = frozenset({"income"})
+    there = match(Answers(municipality="GM0003", needs=needs), CATALOGUE)
+    assert "town-desk" in ids(there, "need")
+    neighbour = match(Answers(municipality="GM0001", needs=needs), CATALOGUE)
+    assert neighbour.region_id == there.region_id == "north"
+    assert "town-desk" not in ids(neighbour)
+
+
+def test_a_few_national_lines_follow_those_that_fit_her_best() -> None:
+    lines = tuple(provider(f"line-{i}", needs=["legal"]) for i in range(NATIONAL_LINES + 3))
+    best = provider("line-legal-and-debts", needs=["legal", "debts"])
+    catalogue = MatchCatalogue(providers=(*lines, best))
+    result = match(Answers(needs=frozenset({"legal", "debts"})), catalogue)
+    # Two lines cover each need; of the rest, only the set number is listed.
+    assert ids(result, "need")[0] == "line-legal-and-debts"
+    assert len(ids(result, "national")) == NATIONAL_LINES
+
+
+def test_a_need_nothing_covers_anywhere_is_a_gap_with_or_without_a_place() -> None:
+    for place in (None, "GM0001"):
+        result = match(Answers(municipality=place, needs=frozenset({"addiction"})), CATALOGUE)
+        assert result.gaps == ("addiction",)
+        assert result.uncovered == ("addiction",)

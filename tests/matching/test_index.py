@@ -44,26 +44,48 @@ def generated_catalogue(n: int, seed: int) -> MatchCatalogue:
     providers = []
     for i in range(n):
         roll = rng.random()
-        regions = (
-            frozenset({"national"})
-            if roll < 0.2
-            else frozenset(rng.sample(REGIONS, rng.randint(1, 3)))
+        municipalities: frozenset[str] = frozenset()
+        if roll < 0.2:
+            regions = frozenset({"national"})
+        elif roll < 0.3:  # a municipality's own desk
+            code = rng.choice(list(MUNICIPALITIES))
+            regions, municipalities = frozenset({MUNICIPALITIES[code]}), frozenset({code})
+        else:
+            regions = frozenset(rng.sample(REGIONS, rng.randint(1, 3)))
+        kinds = (
+            PROVIDER_KINDS
+            if "national" in regions
+            else tuple(k for k in PROVIDER_KINDS if k != "national_line")
         )
         providers.append(
             Provider(
                 id=f"p{i}",
-                kind=rng.choice(PROVIDER_KINDS),
+                kind=rng.choice(kinds),
                 regions=regions,
+                municipalities=municipalities,
                 needs=some(rng, NEEDS, 5),
                 profiles=some(rng, PROFILES, 3) or frozenset({"complex"}),
                 groups=some(rng, GROUPS, 2) if rng.random() < 0.3 else frozenset(),
                 languages=frozenset({"nl"}) | some(rng, LANGUAGES, 3),
                 emergency=rng.random() < 0.05,
+                for_victims=rng.random() < 0.15,
             )
         )
+    # Each region but one starts with one of its hubs (any region may have none).
+    start_here = {}
+    for region in REGIONS[1:]:
+        hubs = [
+            p.id
+            for p in providers
+            if p.kind in ("exit_programme", "pmw") and region in p.regions and not p.municipalities
+        ]
+        if hubs:
+            start_here[region] = rng.choice(hubs)
     # One municipality points at a region no provider serves: national help only.
     return MatchCatalogue(
-        providers=tuple(providers), municipality_region={**MUNICIPALITIES, "GM9999": "empty"}
+        providers=tuple(providers),
+        municipality_region={**MUNICIPALITIES, "GM9999": "empty"},
+        start_here=start_here,
     )
 
 
