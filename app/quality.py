@@ -24,14 +24,9 @@ SWEEP_PROFILES: dict[str, dict[str, object]] = {
 }
 
 
-def is_municipal_desk(p: ProviderRecord) -> bool:
-    """A municipality's own desk, made from its register entry."""
-    return p.is_municipal_desk()
-
-
 def is_regional_service(p: ProviderRecord) -> bool:
     """A service of a region that a person can reach (phone, website, chat or e-mail)."""
-    return NATIONAL not in p.regions and not is_municipal_desk(p) and p.contact.reachable()
+    return NATIONAL not in p.regions and not p.is_municipal_desk() and p.contact.reachable()
 
 
 @dataclass
@@ -94,7 +89,7 @@ def depth(catalog: Catalog) -> Depth:
     national = [
         p for p in catalog.providers.values() if NATIONAL in p.regions and p.contact.reachable()
     ]
-    desks = {p.municipalities[0] for p in catalog.providers.values() if is_municipal_desk(p)}
+    desks = {p.municipalities[0] for p in catalog.providers.values() if p.is_municipal_desk()}
     return Depth(
         needs={
             r: {n: sum(r in p.regions and n in p.needs for p in regional) for n in NEEDS}
