@@ -14,7 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from app.i18n import LANGUAGES as SITE_LANGUAGES
 from app.matching import types as contract
@@ -91,6 +98,11 @@ class Translated(_Strict):
         """The text in `lang`, or in English when that language has none yet."""
         return self.texts.get(lang) or self.texts["en"]
 
+    @model_serializer
+    def _dump(self) -> dict[str, str]:
+        # Written out as the data file has it, {language: text}, in the API and the export.
+        return dict(self.texts)
+
 
 class Contact(_Strict):
     """How to reach a provider; at least one way is required."""
@@ -113,6 +125,14 @@ class Contact(_Strict):
     def reachable(self) -> bool:
         """Whether a person can reach the service directly: a phone, website, chat or e-mail."""
         return bool(self.phone or self.website or self.email or self.chat)
+
+    def in_language(self, lang: str) -> dict[str, str]:
+        """The ways to reach it, with the texts (hours, how) in `lang`: for the API."""
+        return {
+            name: value.get(lang) if isinstance(value, Translated) else value
+            for name, value in self
+            if value
+        }
 
 
 class Opening(_Strict):

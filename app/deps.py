@@ -1,7 +1,8 @@
-"""Dependency aliases used in route signatures, declared once."""
+"""The app's parts, built once at start-up, and the dependency aliases routes declare them by."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -10,65 +11,87 @@ from starlette.templating import Jinja2Templates
 
 from app.catalog import Catalog
 from app.i18n import LANGUAGES, current_language
+from app.ratelimit import RateLimiter
 from app.settings import Settings
-from app.templating import PageCache
+from app.templating import PageCache, StaticFile
 
 
-# These are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
-# which for a one-line attribute read costs more than the whole lookup.
-async def get_catalog(request: Request) -> Catalog:
-    """The catalogue loaded at start-up."""
-    return request.app.state.catalog  # type: ignore[no-any-return]
+@dataclass(slots=True)
+class Services:
+    """Everything the lifespan builds; kept in `app.state.services`, read only through here.
 
-
-async def get_engine(request: Request) -> Engine:
-    """The database engine."""
-    return request.app.state.engine  # type: ignore[no-any-return]
-
-
-class Site:
-    """A page's language and the app's parts, as one dependency.
-
-    FastAPI's cost is per dependency (~20 us each): page routes, which need the language and
-    three or four of the app's parts, take this one instead. The parts are read from the app's
-    state when used, so a test that swaps one (a broken database) is seen at once.
+    Not frozen: a test swaps one part (a broken database) and the next request sees it.
     """
 
-    __slots__ = ("_state", "lang")
+    settings: Settings
+    catalog: Catalog
+    templates: Jinja2Templates
+    pages: PageCache
+    static_files: dict[str, StaticFile]
+    secret: bytes
+    rate_limiter: RateLimiter | None
+    engine: Engine
 
-    def __init__(self, state: Any, lang: str) -> None:
-        self._state = state
-        self.lang = lang
+
+def services(request: Request) -> Services:
+    """The app's parts, for code that has the request (middleware, error pages)."""
+    parts: Services = request.app.state.services
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A page's language with the app's parts: the one dependency page routes take."""
+
+    lang: str
+    parts: Services
 
     @property
     def settings(self) -> Settings:
         """The settings this app was built with."""
-        return self._state.settings  # type: ignore[no-any-return]
+        return self.parts.settings
 
     @property
     def catalog(self) -> Catalog:
         """The catalogue loaded at start-up."""
-        return self._state.catalog  # type: ignore[no-any-return]
+        return self.parts.catalog
 
     @property
     def engine(self) -> Engine:
         """The database engine."""
-        return self._state.engine  # type: ignore[no-any-return]
+        return self.parts.engine
 
     @property
     def templates(self) -> Jinja2Templates:
         """The Jinja templates."""
-        return self._state.templates  # type: ignore[no-any-return]
+        return self.parts.templates
 
     @property
     def pages(self) -> PageCache:
         """The cache of pages that depend only on their language."""
-        return self._state.pages  # type: ignore[no-any-return]
+        return self.parts.pages
+
+    @property
+    def secret(self) -> bytes:
+        """The key for form tokens."""
+        return self.parts.secret
+
+
+# These are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
+# which for an attribute read costs more than the whole lookup.
+async def get_catalog(request: Request) -> Catalog:
+    """The catalogue loaded at start-up."""
+    return services(request).catalog
+
+
+async def get_engine(request: Request) -> Engine:
+    """The database engine."""
+    return services(request).engine
 
 
 async def get_site(request: Request, lang: str) -> Site:
     """The page's language (404 for any other prefix) with the app's parts."""
-    return Site(request.app.state, await get_lang(lang))
+    return Site(await get_lang(lang), services(request))
 
 
 async def get_lang(lang: str) -> str:
@@ -84,7 +107,7 @@ def rate_limit(action: str) -> Any:
     """A dependency that answers 429 (in her language) once a client exceeds `action`'s limit."""
 
     async def check(request: Request) -> None:
-        limiter = request.app.state.rate_limiter
+        limiter = services(request).rate_limiter
         if limiter is None:
             return
         # The address is hashed inside the limiter and never stored or logged.

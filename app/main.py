@@ -17,13 +17,12 @@ from starlette.exceptions import HTTPException
 
 from app import db, i18n, saved_results
 from app.catalog import load_catalog
-from app.presenter import OptionViews
+from app.deps import Services
 from app.ratelimit import RateLimiter
 from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
 from app.templating import PageCache, build_templates, load_static
-from app.writer import SaveWriter
 
 log = logging.getLogger("verder")
 
@@ -35,43 +34,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A bad catalogue or a missing translation stops start-up here, with a clear message.
-        app.state.settings = settings
-        app.state.catalog = load_catalog(settings.data_dir)
+        catalog = load_catalog(settings.data_dir)
         i18n.load_translations()
-        static_urls, app.state.static_files = load_static()
-        app.state.templates = build_templates(
+        static_urls, static_files = load_static()
+        templates = build_templates(
             static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
         )
-        app.state.pages = PageCache(app.state.templates)
-        app.state.option_views = OptionViews(app.state.catalog)
-        app.state.secret = settings.secret_key.encode() or secrets.token_bytes(32)
-        app.state.rate_limiter = (
-            RateLimiter(
-                limits={
-                    "save": settings.rate_limit_saves_per_minute,
-                    "open": settings.rate_limit_opens_per_minute,
-                }
-            )
-            if settings.rate_limit_enabled
-            else None
+        limits = {
+            "save": settings.rate_limit_saves_per_minute,
+            "open": settings.rate_limit_opens_per_minute,
+        }
+        parts = app.state.services = Services(
+            settings=settings,
+            catalog=catalog,
+            templates=templates,
+            pages=PageCache(templates),
+            static_files=static_files,
+            secret=settings.secret_key.encode() or secrets.token_bytes(32),
+            rate_limiter=RateLimiter(limits=limits) if settings.rate_limit_enabled else None,
+            engine=db.make_engine(settings.database_url),
         )
-        app.state.engine = db.make_engine(settings.database_url)
         # The site must work without its database (saving says so). A database that is not
         # up yet is tried again in the background, so saving starts to work without a restart.
-        tasks = [] if await _prepare_db(app) else [asyncio.create_task(_prepare_db_later(app))]
-        await _purge_once(app)
-        tasks.append(asyncio.create_task(_purge_forever(app, settings.purge_interval_seconds)))
-        app.state.writer = SaveWriter()
-        app.state.writer.start()
+        tasks = [] if await _prepare_db(parts) else [asyncio.create_task(_prepare_db_later(parts))]
+        await _purge_once(parts)
+        tasks.append(asyncio.create_task(_purge_forever(parts, settings.purge_interval_seconds)))
         try:
             yield
         finally:
-            await app.state.writer.stop()  # waiting saves are written or failed, never dropped
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            app.state.engine.dispose()
+            parts.engine.dispose()
 
     app = FastAPI(
         title="Verder API",
@@ -105,32 +100,32 @@ DB_RETRY_FIRST_S = 2.0
 DB_RETRY_MAX_S = 60.0
 
 
-async def _prepare_db(app: FastAPI) -> bool:
+async def _prepare_db(parts: Services) -> bool:
     """Create the missing tables; False, with a warning that names no detail, if that fails."""
     try:
-        await run_in_threadpool(db.init_db, app.state.engine)
+        await run_in_threadpool(db.init_db, parts.engine)
     except Exception as exc:  # the message may hold the URL, so only the type is logged
         log.warning("database not ready: %s", type(exc).__name__)
         return False
     return True
 
 
-async def _prepare_db_later(app: FastAPI) -> None:
+async def _prepare_db_later(parts: Services) -> None:
     """Try to create the tables until it works, with a growing wait between tries."""
     wait = DB_RETRY_FIRST_S
     while True:
         await asyncio.sleep(wait)
-        if await _prepare_db(app):
+        if await _prepare_db(parts):
             log.info("database ready")
             return
         wait = min(2 * wait, DB_RETRY_MAX_S)
 
 
-async def _purge_once(app: FastAPI) -> None:
+async def _purge_once(parts: Services) -> None:
     """Remove expired results; a failure now is tried again next round."""
     try:
         removed = await run_in_threadpool(
-            saved_results.delete_expired, engine=app.state.engine, today=date.today()
+            saved_results.delete_expired, engine=parts.engine, today=date.today()
         )
         if removed:
             log.info("purged %d expired results", removed)
@@ -138,11 +133,11 @@ async def _purge_once(app: FastAPI) -> None:
         log.warning("purge failed: %s", type(exc).__name__)
 
 
-async def _purge_forever(app: FastAPI, interval: int) -> None:
+async def _purge_forever(parts: Services, interval: int) -> None:
     """Purge every `interval` seconds for as long as the app runs, unasked."""
     while True:
         await asyncio.sleep(interval)
-        await _purge_once(app)
+        await _purge_once(parts)
 
 
 def _is_api(request: Request) -> bool:

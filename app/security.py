@@ -153,11 +153,11 @@ class SiteMiddleware:
 
 def _cached_page(scope: Scope) -> tuple[str, bytes] | None:
     """The cached page for this exact GET path, if its route has rendered it already."""
-    state = getattr(scope.get("app"), "state", None)
-    pages = getattr(state, "pages", None)
-    if pages is None:
+    # Before start-up has finished there are no services yet, and so no cached pages.
+    parts = getattr(getattr(scope.get("app"), "state", None), "services", None)
+    if parts is None:
         return None
-    page: tuple[str, bytes] | None = pages.by_path.get(scope["path"])
+    page: tuple[str, bytes] | None = parts.pages.by_path.get(scope["path"])
     if page is None:
         return None
     # A method-override header is refused (405) by the ordinary path; never serve it a page.

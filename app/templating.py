@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -183,15 +183,6 @@ def build_templates(
     envs = {lang: env.overlay(extensions=[FoldTranslations]) for lang in i18n.LANGUAGES}
     for lang, overlay in envs.items():
         overlay.verder_language = lang  # type: ignore[attr-defined]
-    # Filters, not globals: the compiled template calls a filter directly, a global through
-    # Jinja's slower Context.call. A card is fixed by the matcher's option (provider,
-    # section, reasons) and the region.
-    env.filters["option_card"] = FragmentCache(
-        envs, "_option_card.html", "option", lambda view: (view.option, view.region_name)
-    )
-    env.filters["urgent_list"] = FragmentCache(
-        envs, "_urgent_list.html", "providers", lambda providers: tuple(p.id for p in providers)
-    )
     return LanguageTemplates(envs, context_processors=[page_context])
 
 
@@ -218,43 +209,6 @@ def page_context(request: Request) -> dict[str, Any]:
     rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
     alternates = [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES]
     return {"lang": lang, "alternates": alternates, "path": path}
-
-
-class FragmentCache:
-    """A template fragment rendered once per language and key, then reused.
-
-    For fragments fully determined by catalogue data and the matcher's output, which is fixed
-    for the life of the process: option cards (up to ~25 on a result page) and urgent lists.
-    """
-
-    # Enough for every provider in several sections and need combinations; then start over.
-    MAX_ENTRIES = 8192
-
-    def __init__(
-        self,
-        envs: dict[str, Environment],
-        template: str,
-        name: str,
-        key: Callable[[Any], Hashable],
-    ) -> None:
-        self.envs = envs
-        self.template = template
-        self.name = name  # the variable the template reads the value from
-        self.key = key
-        self._html: dict[tuple[str, Hashable], Markup] = {}
-
-    def __call__(self, value: Any) -> Markup:
-        """The fragment's HTML for `value` in the current language."""
-        lang = i18n.current_language.get()
-        key = (lang, self.key(value))
-        html = self._html.get(key)
-        if html is None:
-            if len(self._html) >= self.MAX_ENTRIES:
-                self._html.clear()
-            template = self.envs[lang].get_template(self.template)
-            rendered = template.render({self.name: value, "lang": lang})
-            html = self._html[key] = Markup(rendered)  # noqa: S704 - autoescaped template output
-        return html
 
 
 class PageCache:

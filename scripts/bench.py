@@ -305,14 +305,12 @@ def _ceiling(
 
 # --- Profiles ----------------------------------------------------------------------------------
 
-# Frames that mean "waiting", not working: idle thread-pool workers, the event loop's select,
-# and the save writer blocked in SimpleQueue.get (a C call, so the leaf is its own frame).
+# Frames that mean "waiting", not working: idle thread-pool workers and the event loop's select.
 IDLE_LEAVES = (
     ".wait (threading.py",
     ".get (queue.py",
     ".select (selectors.py",
     "poll (selectors.py",
-    "SaveWriter._run (app/writer.py",
 )
 
 

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.catalog import load_catalog  # noqa: E402
+from app.i18n import LANGUAGES  # noqa: E402
 from app.open_data import export_hsds  # noqa: E402
 
 
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     catalog = load_catalog(ROOT / "data")
     args.out.mkdir(parents=True, exist_ok=True)
-    for lang in ("nl", "en", "th"):
+    for lang in LANGUAGES:
         path = args.out / f"hsds-{lang}.json"
         data = export_hsds(catalog, lang)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

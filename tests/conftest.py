@@ -12,13 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 
 from app.db import init_db, make_engine
+from app.i18n import LANGUAGES
 from app.main import create_app
 from app.models import SavedResult
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
-LANGS = ["nl", "en", "th"]
+LANGS = list(LANGUAGES)
 
 
 def postgres_url() -> str:
@@ -32,7 +33,7 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each database test runs twice: embedded SQLite and PostgreSQL."""
     if request.param == "sqlite":

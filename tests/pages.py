@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import html5lib
 from bs4 import BeautifulSoup
 from httpx import Response
+
+from app.i18n import LANGUAGES
 
 FORBIDDEN_TITLE_WORDS = re.compile(r"sex|prostitu|seks|โสเภณี|ค้าประเวณี", re.IGNORECASE)
 
@@ -21,8 +24,15 @@ def parse_page(response: Response, *, lang: str, status: int = 200) -> Beautiful
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
     assert "set-cookie" not in response.headers
+    assert_valid_html(response.text)
     soup = BeautifulSoup(response.text, "html5lib")
     assert soup.html is not None and soup.html.get("lang") == lang
+    alternates = {a["hreflang"]: a["href"] for a in soup.select("link[rel=alternate][hreflang]")}
+    leaving = soup.select_one("meta[http-equiv=refresh]") is not None
+    if alternates or (status == 200 and not leaving):
+        # Every page in a language names itself in every site language, and a default; only
+        # the page that leaves the site (and error pages) name none.
+        assert set(alternates) == {*LANGUAGES, "x-default"}, sorted(alternates)
     h1s = soup.select("h1")
     assert len(h1s) == 1, f"expected one h1, found {len(h1s)}"
     title = normalize_spaces(soup.title.get_text()) if soup.title else ""
@@ -45,6 +55,17 @@ def parse_page(response: Response, *, lang: str, status: int = 200) -> Beautiful
     exit_link = soup.select_one("body a")
     assert exit_link is not None and exit_link.get("id") == "quick-exit", "quick exit not first"
     return soup
+
+
+def assert_valid_html(text: str) -> None:
+    """Fail on any HTML parse error html5lib reports, with the lines around it."""
+    parser = html5lib.HTMLParser(strict=False)
+    parser.parse(text)
+    if parser.errors:
+        (line, col), code, data = parser.errors[0]
+        lines = text.splitlines()
+        context = "\n".join(lines[max(0, line - 4) : line + 3])
+        raise AssertionError(f"HTML parse error {code} {data} at {line}:{col}:\n{context}")
 
 
 def get_page(client, url: str, *, lang: str | None = None, status: int = 200) -> BeautifulSoup:

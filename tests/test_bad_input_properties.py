@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
+from app.i18n import LANGUAGES
 from app.matching.types import MULTI_CHOICE, QUESTION_IDS, SINGLE_CHOICE
 
 # Known ids and values mixed with junk, so that the strategies hit both paths.
@@ -43,7 +44,7 @@ def test_random_answers_to_the_api_give_200_or_422(
 
 @QUICK
 @given(
-    lang=st.sampled_from(["nl", "en", "th"]),
+    lang=st.sampled_from(LANGUAGES),
     pairs=st.lists(st.tuples(FIELDS, VALUES), max_size=12),
     raw_tail=st.binary(max_size=30),
 )

@@ -108,3 +108,9 @@ def test_thai_pages_are_really_thai(client) -> None:
     text = client.get("/th/").text
     thai = sum(1 for c in text if "\u0e00" <= c <= "\u0e7f")
     assert thai > 200
+
+
+def test_the_site_languages_are_exactly_the_catalogues_under_locales() -> None:
+    # The Makefile compiles every folder under locales/; the app serves i18n.LANGUAGES.
+    folders = {p.parent.name for p in (ROOT / "locales").glob("*/LC_MESSAGES")}
+    assert folders == set(i18n.LANGUAGES)

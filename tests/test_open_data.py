@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.catalog import load_catalog
+from app.i18n import LANGUAGES
 from app.open_data import export_hsds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,6 @@ def test_make_open_data_writes_the_files(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    for lang in ("nl", "en", "th"):
+    for lang in LANGUAGES:
         data = json.loads((tmp_path / f"hsds-{lang}.json").read_text(encoding="utf-8"))
         assert data["text_language"] == lang and data["service"]

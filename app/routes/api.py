@@ -9,17 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app import directory, open_data, texts
+from app import directory, open_data, overview, texts
 from app.answers import check_answers
 from app.deps import CatalogDep
-from app.i18n import current_language, gettext
-from app.matching import engine as matching_engine
+from app.i18n import LANGUAGES, current_language, gettext
 from app.matching import types as contract
-from app.presenter import present
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
-ApiLang = Literal["nl", "en", "th"]
+ApiLang = Literal[LANGUAGES]  # type: ignore[valid-type]
 LangQuery = Annotated[ApiLang, Query(description="Language of the texts in the answer.")]
 
 AgeGroup = Literal[contract.AGE_GROUPS]  # type: ignore[valid-type]
@@ -121,15 +119,13 @@ async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl")
                 for field, code in checked.errors.items()
             ]
         )
-    result = matching_engine.match(checked.answers(), catalog.match_catalogue)
-    view = present(result, catalog)
-    region = catalog.regions.get(result.region_id or "")
+    view = overview.build(catalog=catalog, checked=checked)
     return MatchResponse(
-        profile=result.profile,
-        urgent=result.urgent,
+        profile=view.result.profile,
+        urgent=view.result.urgent,
         reasons=[ReasonOut(code=r.code, text=r.text) for r in view.reasons],
-        region=RegionOut(id=region.id, name=region.name.get(lang)) if region else None,
-        needs=list(result.needs),
+        region=RegionOut(id=view.region.id, name=view.region.name) if view.region else None,
+        needs=list(view.result.needs),
         options=[
             OptionOut(
                 id=o.provider.id,
@@ -137,20 +133,12 @@ async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl")
                 kind=o.provider.kind,
                 covers=list(o.covers),
                 why=" ".join(o.why),
-                contact=_contact(o.provider.contact, lang),
+                contact=o.provider.contact.in_language(lang),
             )
             for o in view.options()
         ],
-        gaps=list(result.gaps),
+        gaps=list(view.result.gaps),
     )
-
-
-def _contact(contact: Any, lang: str) -> dict[str, str]:
-    out = {k: v for k, v in contact.model_dump(exclude={"hours", "how"}).items() if v}
-    for name in ("hours", "how"):
-        if getattr(contact, name):
-            out[name] = getattr(contact, name).get(lang)
-    return out
 
 
 @router.get("/questionnaire")
@@ -185,7 +173,7 @@ async def regions(catalog: CatalogDep) -> list[dict[str, Any]]:
     return [
         {
             "id": r.id,
-            "name": r.name.texts,
+            "name": r.name.model_dump(),
             "centrumgemeente": r.centrumgemeente,
             "verified": r.verified,
             "municipalities": [
@@ -216,10 +204,6 @@ async def providers(
         if need is not None and need not in p.needs:
             continue
         record = p.model_dump(mode="json")
-        record["description"] = p.description.texts
-        for name in ("hours", "how"):
-            if record["contact"].get(name):
-                record["contact"][name] = getattr(p.contact, name).texts
         if lang is not None:
             record["description"] = p.description.get(lang)
         out.append(record)

@@ -8,14 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from app import texts
+from app import overview, texts
 from app.answers import Checked, check_answers
 from app.catalog import Catalog
 from app.deps import Site, SiteDep
 from app.forms import read_form, single
-from app.matching import engine as matching_engine
-from app.presenter import present
-from app.security import form_token
 from app.templating import hidden_fields
 
 router = APIRouter(include_in_schema=False)
@@ -79,30 +76,8 @@ def step_context(catalog: Catalog, checked: Checked, number: int) -> dict[str, A
     }
 
 
-def render_result(
-    request: Request,
-    site: Site,
-    checked: Checked,
-    *,
-    saved: dict[str, Any] | None = None,
-    save_failed: bool = False,
-    status_code: int = 200,
-) -> Response:
+def render_result(request: Request, site: Site, checked: Checked) -> Response:
     """The result page: profile, reasons, urgent help, start here, options per need."""
-    result = matching_engine.match(checked.answers(), site.catalog.match_catalogue)
-    secret: bytes = request.app.state.secret
-    return site.templates.TemplateResponse(
-        request,
-        "pages/check/result.html",
-        {
-            "view": present(result, site.catalog, request.app.state.option_views),
-            # A saved result's page holds no forms with her answers.
-            "carry_fields": hidden_fields(checked.pairs()) if saved is None else "",
-            "answered": bool(checked.values),
-            "save_token": form_token(secret, "save"),
-            "delete_token": form_token(secret, "delete"),
-            "saved": saved,
-            "save_failed": save_failed,
-        },
-        status_code=status_code,
-    )
+    view = overview.build(catalog=site.catalog, checked=checked)
+    context = overview.page_context(view, checked=checked, secret=site.secret)
+    return site.templates.TemplateResponse(request, "pages/check/result.html", context)

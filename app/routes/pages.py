@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.templating import Jinja2Templates
 
 from app import i18n
-from app.deps import LangDep, SiteDep
+from app.deps import LangDep, SiteDep, services
 from app.matching import rules as matching_rules
 from app.matching.types import PROFILES
 
@@ -88,7 +87,7 @@ def error_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """An error page in the visitor's language (from the URL prefix, else the default)."""
-    templates: Jinja2Templates = request.app.state.templates
+    templates = services(request).templates
     shown = status if status in ERROR_PAGES else 400
     return templates.TemplateResponse(
         request,
@@ -102,7 +101,7 @@ def error_page(
 @router.get("/static/{name:path}")
 async def static(request: Request, name: str) -> Response:
     """A fingerprinted asset from memory; its name changes with its content, so cache it long."""
-    asset = request.app.state.static_files.get(name)
+    asset = services(request).static_files.get(name)
     if asset is None:
         raise HTTPException(status_code=404)
     return Response(

@@ -9,23 +9,20 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from app import saved_results
-from app.answers import check_answers
-from app.deps import SiteDep, rate_limit
+from app import overview, saved_results
+from app.answers import Checked, check_answers
+from app.deps import Site, SiteDep, rate_limit
 from app.forms import read_form, single
-from app.i18n import LANGUAGES, N_, gettext
-from app.qr import qr_svg
-from app.routes.check import render_result
 from app.security import csrf_verdict
 
 router = APIRouter(include_in_schema=False)
 
 
-def _check_origin(request: Request, pairs: list[tuple[str, str]], purpose: str) -> None:
+def _check_origin(request: Request, site: Site, pairs: list[tuple[str, str]], purpose: str) -> None:
     verdict = csrf_verdict(
         request.headers,
         single(pairs, "form_token"),
-        secret=request.app.state.secret,
+        secret=site.secret,
         purpose=purpose,
     )
     if verdict == "cross_site":
@@ -39,7 +36,7 @@ async def save(request: Request, site: SiteDep) -> Response:
     """Store the posted answers under a new token and go to the saved result's page."""
     lang, catalog = site.lang, site.catalog
     pairs = await read_form(request)
-    _check_origin(request, pairs, "save")
+    _check_origin(request, site, pairs, "save")
     checked = check_answers(
         pairs,
         resolve_place=catalog.resolve_municipality,
@@ -47,17 +44,19 @@ async def save(request: Request, site: SiteDep) -> Response:
     )
     if not checked.ok:
         raise HTTPException(status_code=422)
-    # Encrypting takes microseconds: done here, so only the write leaves the event loop.
-    sealed = saved_results.seal(
-        answers=checked.values, lang=lang, today=date.today(), days=site.settings.result_days
-    )
     try:
-        # The app's one writer commits it with the other waiting saves; the 303 goes out
-        # only after that commit.
-        await request.app.state.writer.save(site.engine, sealed.row)
+        # Committed before the 303 goes out: the link she gets always opens.
+        sealed = await run_in_threadpool(
+            saved_results.create,
+            engine=site.engine,
+            answers=checked.values,
+            lang=lang,
+            today=date.today(),
+            days=site.settings.result_days,
+        )
     except saved_results.StoreUnavailable:
         # Say honestly that nothing was saved, and keep her result on the screen.
-        return render_result(request, site, checked, save_failed=True, status_code=503)
+        return _page(request, site, checked, save_failed=True, status_code=503)
     return RedirectResponse(f"/{lang}/r/{sealed.token}", status_code=303)
 
 
@@ -73,22 +72,34 @@ async def show(request: Request, site: SiteDep, token: str) -> Response:
         resolve_place=catalog.resolve_municipality,
     )
     base = site.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
-    info = {
-        "token": token,
-        "url": f"{base}/{lang}/r/{token}",
-        "expires_on": saved.expires_on,
-        "lang_used": saved.lang if saved.lang in LANGUAGES else None,
-        "links": [(code, f"/{code}/r/{token}") for code in LANGUAGES],
-        "qr": qr_svg(f"{base}/{lang}/r/{token}", title=gettext(N_("QR code of this link"))),
-    }
-    return render_result(request, site, checked, saved=info)
+    info = overview.saved_info(base_url=base, lang=lang, token=token, saved=saved)
+    return _page(request, site, checked, saved=info)
+
+
+def _page(
+    request: Request,
+    site: Site,
+    checked: Checked,
+    *,
+    saved: overview.SavedInfo | None = None,
+    save_failed: bool = False,
+    status_code: int = 200,
+) -> Response:
+    """Her result: saved (with its link and QR code), or not saved after a failure."""
+    view = overview.build(catalog=site.catalog, checked=checked)
+    context = overview.page_context(
+        view, checked=checked, secret=site.secret, saved=saved, save_failed=save_failed
+    )
+    return site.templates.TemplateResponse(
+        request, "pages/check/result.html", context, status_code=status_code
+    )
 
 
 @router.post("/{lang}/r/{token}/delete")
 async def remove(request: Request, site: SiteDep, token: str) -> Response:
     """Delete the saved result now, then confirm on the home page or leave the site."""
     pairs = await read_form(request)
-    _check_origin(request, pairs, "delete")
+    _check_origin(request, site, pairs, "delete")
     await run_in_threadpool(saved_results.delete_one, engine=site.engine, token=token)
     cleared = {"Clear-Site-Data": '"cache", "storage"'}
     if single(pairs, "then") == "leave":

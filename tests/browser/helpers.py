@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.i18n import LANGUAGES
+from tests.factories import ANSWER_SETS
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
-LANGS = ["nl", "en", "th"]
+LANGS = list(LANGUAGES)
 # A cheap phone held upright, and an ordinary laptop.
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -33,57 +36,7 @@ class Answers:
 
 # One answer set per profile (product.md section 3), each with a place so regional help shows.
 PROFILES = {
-    "autonomous": Answers(
-        "autonomous",
-        {
-            "municipality": ["GM0344"],  # Utrecht
-            "age_group": ["18_plus"],
-            "gender": ["woman"],
-            "languages": ["nl", "en"],
-            "work_setting": ["window"],
-            "stage": ["thinking"],
-            "needs": ["work", "education"],
-            "housing_situation": ["own_home"],
-            "debts_level": ["none"],
-            "other_income": ["yes"],
-            "residence": ["nl_eu"],
-            "danger_now": ["no"],
-        },
-    ),
-    "complex": Answers(
-        "complex",
-        {
-            "municipality": ["GM0518"],  # Den Haag
-            "age_group": ["18_plus"],
-            "gender": ["man"],
-            "languages": ["en"],
-            "work_setting": ["escort", "online"],
-            "stage": ["must_stop"],
-            "needs": ["housing", "debts", "mental_health"],
-            "housing_situation": ["no_stable_home"],
-            "debts_level": ["problematic"],
-            "other_income": ["none"],
-            "residence": ["permit"],
-            "danger_now": ["no"],
-        },
-    ),
-    "exploitation": Answers(
-        "exploitation",
-        {
-            "municipality": ["GM0200"],  # Apeldoorn
-            "age_group": ["18_plus"],
-            "gender": ["woman"],
-            "languages": ["th"],
-            "work_setting": ["club_private_house", "unlicensed"],
-            "stage": ["want_to_stop"],
-            "needs": ["safety", "legal"],
-            "housing_situation": ["lives_at_work"],
-            "other_income": ["none"],
-            "residence": ["no_permit"],
-            "signals": ["earnings_taken", "documents_held"],
-            "danger_now": ["yes"],
-        },
-    ),
+    name: Answers(name, ANSWER_SETS[name]) for name in ("autonomous", "complex", "exploitation")
 }
 # The questionnaire's steps and the questions on each (app/texts.py STEPS).
 STEP_FIELDS = [

@@ -67,7 +67,7 @@ def broken_client(
 ) -> Iterator[TestClient]:
     """A client whose app has lost its database in one of three ways."""
     with TestClient(app, follow_redirects=False) as client:
-        app.state.engine = request.param(tmp_path)
+        app.state.services.engine = request.param(tmp_path)
         yield client
 
 
@@ -90,7 +90,7 @@ def test_the_questionnaire_and_results_still_work(broken_client: TestClient) -> 
 
 def test_health_says_when_the_database_does_not_answer(app: FastAPI, tmp_path: Path) -> None:
     with TestClient(app) as client:
-        app.state.engine = gone(tmp_path)
+        app.state.services.engine = gone(tmp_path)
         assert client.get("/healthz").status_code == 503
 
 

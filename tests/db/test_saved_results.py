@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
-import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,6 @@ from app import saved_results
 from app.db import init_db, make_engine
 from app.models import SavedResult
 from tests import aio
-from tests.conftest import postgres_url
 
 TODAY = date(2026, 11, 28)
 ANSWERS = {"municipality": ["GM0363"], "needs": ["debts", "housing"], "stage": ["must_stop"]}
@@ -28,10 +24,8 @@ ANSWERS = {"municipality": ["GM0363"], "needs": ["debts", "housing"], "stage": [
 
 def save(engine: Engine, today: date = TODAY, days: int = 30) -> str:
     """Save the test answers and return the token."""
-    token, _ = saved_results.create(
-        engine=engine, answers=ANSWERS, lang="th", today=today, days=days
-    )
-    return token
+    sealed = saved_results.create(engine=engine, answers=ANSWERS, lang="th", today=today, days=days)
+    return sealed.token
 
 
 def test_a_saved_result_reads_back_with_its_language_and_expiry(engine: Engine) -> None:
@@ -179,114 +173,7 @@ def test_reading_on_the_event_loop_sees_every_save_and_delete_at_once(engine: En
     assert read_on_loop(engine, first) is None
 
 
-def test_reading_after_the_engine_was_disposed_still_works(engine: Engine) -> None:
-    token = save(engine)
-    assert read_on_loop(engine, token) is not None
-    engine.dispose()
-    assert read_on_loop(engine, token) is not None
-
-
-def test_a_sqlite_database_given_as_a_uri_is_read_through_the_engine(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    engine = make_engine(f"sqlite:///file:{tmp_path / 'v.db'}?mode=rwc&uri=true")
-    init_db(engine)
-    token = save(engine)
-    through_engine = threads_of_get(monkeypatch)
-    # URI options are the engine's to interpret (they may even name an in-memory database).
-    assert read_on_loop(engine, token) is not None
-    assert len(through_engine) == 1
-    engine.dispose()
-
-
-def test_reads_of_a_database_file_or_server_stay_on_the_event_loop(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    tokens = [save(engine) for _ in range(30)]
-    through_engine = threads_of_get(monkeypatch)
-
-    async def read_all() -> list[saved_results.Saved | None]:
-        # All at once, as 64 connections would: they share one reader.
-        reads = (saved_results.read(engine=engine, token=t, today=TODAY) for t in tokens)
-        return await asyncio.gather(*reads)
-
-    found = aio.run(read_all())
-    assert [saved.answers if saved else None for saved in found] == [ANSWERS] * len(tokens)
-    assert through_engine == [], "no read needed a worker thread"
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """An engine on the test PostgreSQL with the table ready; disposed of afterwards."""
-    engine = make_engine(postgres_url())
-    init_db(engine)
-    yield engine
-    engine.dispose()
-
-
-def wait_for_other_backends(counter: Engine, expected: int) -> int:
-    """How many other sessions the server has on this database, once it is `expected`.
-
-    A backend leaves pg_stat_activity a moment after its client closed the connection, so the
-    count is read again for up to five seconds.
-    """
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
-    deadline = time.monotonic() + 5
-    while True:
-        with counter.connect() as conn:
-            found = int(conn.execute(query).scalar_one())
-        if found == expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.02)
-
-
-def test_a_cut_postgresql_connection_costs_one_read_through_the_engine_then_reopens(
-    pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token = save(pg_engine)
-    through_engine = threads_of_get(monkeypatch)
-
-    async def read_cut_read() -> list[saved_results.Saved | None]:
-        first = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
-        with pg_engine.begin() as conn:  # the server ends every other session, as on a restart
-            conn.execute(
-                text(
-                    # With a timeout, pg_terminate_backend waits until the session has ended.
-                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        second = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
-        third = await saved_results.read(engine=pg_engine, token=token, today=TODAY)
-        return [first, second, third]
-
-    found = aio.run(read_cut_read())
-    assert [saved.answers if saved else None for saved in found] == [ANSWERS] * 3
-    assert len(through_engine) == 1, "only the read that met the cut went through the engine"
-
-
-def test_disposing_of_a_postgresql_engine_closes_its_reader_too(pg_engine: Engine) -> None:
-    token = save(pg_engine)
-    counter = make_engine(postgres_url())
-    try:
-        pg_engine.dispose()
-        assert wait_for_other_backends(counter, 0) == 0
-        assert read_on_loop(pg_engine, token) is not None
-        assert wait_for_other_backends(counter, 1) == 1, "the reader's own connection"
-        pg_engine.dispose()
-        assert wait_for_other_backends(counter, 0) == 0
-    finally:
-        counter.dispose()
-
-
-def test_reading_from_an_unreachable_postgresql_fails_as_the_engine_does(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_reading_from_an_unreachable_postgresql_fails_as_the_engine_does() -> None:
     broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
-    through_engine = threads_of_get(monkeypatch)
     with pytest.raises(OperationalError):
         read_on_loop(broken, "A" * 43)
-    assert len(through_engine) == 1, "tried inline first, then through the engine"

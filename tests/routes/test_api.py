@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from app.i18n import LANGUAGES
 from app.matching.types import NEEDS
 
 
@@ -48,7 +49,7 @@ class TestMatch:
         assert body["urgent"] is True
         assert body["reasons"][0]["code"] == "danger_now"
 
-    @pytest.mark.parametrize("lang", ["nl", "en", "th"])
+    @pytest.mark.parametrize("lang", LANGUAGES)
     def test_texts_come_in_the_asked_language(self, client: TestClient, lang: str) -> None:
         body = match(client, {"debts_level": "problematic"}, lang).json()
         texts = {lang: body["reasons"][0]["text"]}
@@ -68,7 +69,7 @@ class TestMatch:
         from sqlalchemy import text
 
         match(client, {"needs": ["work"]})
-        with app.state.engine.connect() as conn:
+        with app.state.services.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM saved_result")).scalar() == 0
 
 
@@ -123,7 +124,7 @@ def test_an_unknown_language_is_a_422(client: TestClient) -> None:
     assert response.json()["detail"][0]["loc"] == ["query", "lang"]
 
 
-@pytest.mark.parametrize("lang", ["nl", "en", "th"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_questionnaire_is_served_in_each_language(client: TestClient, lang: str) -> None:
     body = client.get(f"/api/v1/questionnaire?lang={lang}").json()
     ids = [q["id"] for step in body["steps"] for q in step["questions"]]

@@ -81,15 +81,15 @@ class TestSave:
         parse_page(response, lang="en", status=403)
 
     def test_an_old_browser_with_a_fresh_form_token_may_save(self, client: TestClient, app) -> None:
-        token = form_token(app.state.secret, "save")
+        token = form_token(app.state.services.secret, "save")
         assert save(client, headers={}, extra=[("form_token", token)]).status_code == 303
 
     def test_a_form_token_from_last_hour_still_works(self, client: TestClient, app) -> None:
-        token = form_token(app.state.secret, "save", time.time() - 3600)
+        token = form_token(app.state.services.secret, "save", time.time() - 3600)
         assert save(client, headers={}, extra=[("form_token", token)]).status_code == 303
 
     def test_a_form_token_from_two_hours_ago_asks_to_reload(self, client: TestClient, app) -> None:
-        token = form_token(app.state.secret, "save", time.time() - 7200)
+        token = form_token(app.state.services.secret, "save", time.time() - 7200)
         soup = parse_page(
             save(client, "nl", headers={}, extra=[("form_token", token)]), lang="nl", status=400
         )
@@ -99,7 +99,7 @@ class TestSave:
         assert save(client, headers={}).status_code == 400
 
     def test_a_token_for_another_purpose_is_refused(self, client: TestClient, app) -> None:
-        token = form_token(app.state.secret, "delete")
+        token = form_token(app.state.services.secret, "delete")
         assert save(client, headers={}, extra=[("form_token", token)]).status_code == 400
 
     def test_bad_answers_are_not_saved(self, client: TestClient) -> None:
@@ -115,7 +115,7 @@ class TestSave:
     def test_a_failed_save_says_so_and_keeps_the_result(self, client: TestClient, app) -> None:
         from sqlalchemy import create_engine
 
-        app.state.engine = create_engine("sqlite:////nonexistent/dir/verder.db")
+        app.state.services.engine = create_engine("sqlite:////nonexistent/dir/verder.db")
         response = save(client)
         soup = parse_page(response, lang="en", status=503)
         assert soup.select_one(".notice--error[role=alert]") is not None
@@ -125,7 +125,7 @@ class TestSave:
     def test_the_site_still_works_without_a_database(self, client: TestClient, app) -> None:
         from sqlalchemy import create_engine
 
-        app.state.engine = create_engine("sqlite:////nonexistent/dir/verder.db")
+        app.state.services.engine = create_engine("sqlite:////nonexistent/dir/verder.db")
         assert client.get("/en/check").status_code == 200
         assert client.post("/en/check", content="stage=thinking", headers=FORM).status_code == 200
         assert client.get("/healthz").status_code == 503

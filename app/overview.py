@@ -1,13 +1,23 @@
-"""Put a match result into words in the current language, for the pages and the API alike."""
+"""What a result shows, in words in the current language: one service for the pages and the API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
 
 from app import texts
+from app.answers import Checked
 from app.catalog import Catalog, ProviderRecord
-from app.i18n import current_language, gettext, ngettext
+from app.i18n import LANGUAGES, N_, current_language, gettext, ngettext
+from app.matching import engine
 from app.matching.types import MatchResult, Option, Reason
+from app.qr import qr_svg
+from app.saved_results import Saved
+from app.security import form_token
+from app.templating import hidden_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,25 +33,28 @@ class OptionView:
     """One option card: the provider, which of her needs it covers and why it is there."""
 
     provider: ProviderRecord
-    option: Option  # what the matcher said; with the language it fixes the whole card
-    region_name: str | None
-    section: str
     covers: tuple[str, ...]
-    covers_text: tuple[str, ...]
     why: tuple[str, ...]
     description: str
-    hours: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class ResultView:
-    """Everything a result page shows, translated."""
+class RegionView:
+    """Her region, by id and name in the current language."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Everything a result shows, translated: the page, the saved page and the API read this."""
 
     result: MatchResult
     profile_title: str
     profile_text: str
     reasons: tuple[ReasonView, ...]
-    region_name: str | None
+    region: RegionView | None
     needs: tuple[tuple[str, str], ...]
     sections: tuple[tuple[str, str, tuple[OptionView, ...]], ...]
     gaps: tuple[str, ...]
@@ -87,48 +100,31 @@ def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-class OptionViews:
-    """Option views by language, matcher option and region name: a bounded cache.
-
-    A view is fully determined by those three (the catalogue is fixed for the process), and
-    the same options recur on every result page of a region.
-    """
-
-    MAX_VIEWS = 8192
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self._views: dict[tuple[str, Option, str | None], OptionView] = {}
-
-    def get(self, option: Option, region_name: str | None, lang: str) -> OptionView:
-        """The view of `option` in `lang`."""
-        key = (lang, option, region_name)
-        view = self._views.get(key)
-        if view is None:
-            if len(self._views) >= self.MAX_VIEWS:
-                self._views.clear()
-            provider = self.catalog.providers[option.provider_id]
-            view = self._views[key] = _option_view(option, provider, region_name, lang)
-        return view
+def build(*, catalog: Catalog, checked: Checked) -> Overview:
+    """Match her checked answers and put the result into words in the current language."""
+    return present(engine.match(checked.answers(), catalog.match_catalogue), catalog)
 
 
-def present(result: MatchResult, catalog: Catalog, views: OptionViews | None = None) -> ResultView:
+def present(result: MatchResult, catalog: Catalog) -> Overview:
     """Translate a match result for the current language."""
     lang = current_language.get()
     region = catalog.regions.get(result.region_id or "")
-    region_name = region.name.get(lang) if region else None
-    views = views or OptionViews(catalog)
+    region_view = RegionView(region.id, region.name.get(lang)) if region else None
+    region_name = region_view.name if region_view else None
     sections = []
     for name in ("urgent", "start_here", "need", "national"):
-        options = tuple(views.get(o, region_name, lang) for o in result.section(name))
+        options = tuple(
+            _option_view(o, catalog.providers[o.provider_id], region_name, lang)
+            for o in result.section(name)
+        )
         if options:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
-    return ResultView(
+    return Overview(
         result=result,
         profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
         profile_text=gettext(texts.PROFILE_TEXTS[result.profile]),
         reasons=tuple(ReasonView(r.code, reason_text(r)) for r in result.reasons),
-        region_name=region_name,
+        region=region_view,
         needs=tuple((n, gettext(texts.NEED_LABELS[n])) for n in result.needs),
         sections=tuple(sections),
         gaps=tuple(
@@ -145,12 +141,53 @@ def _option_view(
 ) -> OptionView:
     return OptionView(
         provider=provider,
-        option=option,
-        region_name=region_name,
-        section=option.section,
         covers=option.covers,
-        covers_text=tuple(need_short(n) for n in option.covers),
         why=option_why(option, region_name),
         description=provider.description.get(lang),
-        hours=provider.contact.hours.get(lang) if provider.contact.hours else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SavedInfo:
+    """What a saved result's page adds: its link in every language, the QR code, the last day."""
+
+    token: str
+    url: str
+    expires_on: date
+    lang_used: str | None
+    links: tuple[tuple[str, str], ...]
+    qr: Markup
+
+
+def saved_info(*, base_url: str, lang: str, token: str, saved: Saved) -> SavedInfo:
+    """The saved page's extras for `token`, read back as `saved`, shown in `lang`."""
+    url = f"{base_url}/{lang}/r/{token}"
+    return SavedInfo(
+        token=token,
+        url=url,
+        expires_on=saved.expires_on,
+        lang_used=saved.lang if saved.lang in LANGUAGES else None,
+        links=tuple((code, f"/{code}/r/{token}") for code in LANGUAGES),
+        qr=qr_svg(url, title=gettext(N_("QR code of this link"))),
+    )
+
+
+def page_context(
+    view: Overview,
+    *,
+    checked: Checked,
+    secret: bytes,
+    saved: SavedInfo | None = None,
+    save_failed: bool = False,
+) -> dict[str, Any]:
+    """The result template's context: the overview, her answers as hidden fields, form tokens."""
+    return {
+        "view": view,
+        # A saved result's page holds no forms with her answers.
+        "carry_fields": hidden_fields(checked.pairs()) if saved is None else "",
+        "answered": bool(checked.values),
+        "save_token": form_token(secret, "save"),
+        "delete_token": form_token(secret, "delete"),
+        "saved": saved,
+        "save_failed": save_failed,
+    }

@@ -1,0 +1,94 @@
+"""The overview: what a result shows, in words, alike for the page, the saved page and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from app import i18n, overview
+from app.answers import Checked, check_answers
+from app.catalog import Catalog, load_catalog
+from app.saved_results import Saved
+from app.settings import Settings
+from tests.factories import ANSWER_SETS, pairs
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    i18n.load_translations()
+    return load_catalog(Settings().data_dir)
+
+
+@pytest.fixture
+def in_language(request: pytest.FixtureRequest) -> Iterator[str]:
+    token = i18n.current_language.set(request.param)
+    yield request.param
+    i18n.current_language.reset(token)
+
+
+def checked(catalog: Catalog, name: str) -> Checked:
+    result = check_answers(pairs(name), resolve_place=catalog.resolve_municipality)
+    assert result.ok, result.errors
+    return result
+
+
+@pytest.mark.parametrize("in_language", i18n.LANGUAGES, indirect=True)
+@pytest.mark.parametrize("name", sorted(ANSWER_SETS))
+def test_every_option_the_matcher_gives_is_on_the_overview_once_in_its_order(
+    catalog: Catalog, in_language: str, name: str
+) -> None:
+    view = overview.build(catalog=catalog, checked=checked(catalog, name))
+    shown = [o.provider.id for o in view.options()]
+    assert shown == [o.provider_id for o in view.result.options]
+    assert all(o.description == o.provider.description.get(in_language) for o in view.options())
+    assert all(o.why for o in view.options()), "every option says why it is there"
+
+
+@pytest.mark.parametrize("in_language", ["th"], indirect=True)
+def test_the_region_is_named_in_the_current_language(catalog: Catalog, in_language: str) -> None:
+    view = overview.build(catalog=catalog, checked=checked(catalog, "utrecht_housing_debts"))
+    region = catalog.regions["utrecht"]
+    assert view.region == overview.RegionView("utrecht", region.name.get("th"))
+
+
+@pytest.mark.parametrize("in_language", ["nl"], indirect=True)
+def test_without_a_place_there_is_no_region(catalog: Catalog, in_language: str) -> None:
+    view = overview.build(catalog=catalog, checked=checked(catalog, "income_only"))
+    assert view.region is None
+    assert view.options(), "no place given: the national options"
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_danger_puts_the_urgent_section_first(catalog: Catalog, in_language: str) -> None:
+    view = overview.build(catalog=catalog, checked=checked(catalog, "danger_now"))
+    assert view.result.urgent
+    assert view.sections[0][0] == "urgent"
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_a_saved_result_links_to_itself_in_every_language(in_language: str) -> None:
+    token = "A" * 43
+    saved = Saved(answers={}, lang="th", expires_on=date(2027, 1, 5))
+    info = overview.saved_info(
+        base_url="https://verder.example", lang="en", token=token, saved=saved
+    )
+    assert info.url == f"https://verder.example/en/r/{token}"
+    assert [code for code, _ in info.links] == list(i18n.LANGUAGES)
+    assert info.lang_used == "th"
+    assert info.qr.startswith("<svg")
+
+
+@pytest.mark.parametrize("in_language", ["nl"], indirect=True)
+def test_a_saved_page_carries_no_answers_in_its_forms(catalog: Catalog, in_language: str) -> None:
+    answers = checked(catalog, "utrecht_housing_debts")
+    view = overview.build(catalog=catalog, checked=answers)
+    saved = Saved(answers={}, lang="nl", expires_on=date(2027, 1, 5))
+    info = overview.saved_info(base_url="", lang="nl", token="A" * 43, saved=saved)
+    assert (
+        overview.page_context(view, checked=answers, secret=b"k", saved=info)["carry_fields"] == ""
+    )
+    assert (
+        'name="needs"' in overview.page_context(view, checked=answers, secret=b"k")["carry_fields"]
+    )
