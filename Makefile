@@ -71,9 +71,10 @@ browser-test: install i18n-compile ## Run only the browser tests (Debian's Chrom
 	$(BIN)/python scripts/browser_env.py
 	$(BIN)/python -m pytest -m browser
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, mypy on app/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -29,7 +29,7 @@ class Checked:
         one = {k: v[k][0] for k in SINGLE_CHOICE if k in v}
         many = {k: frozenset(v[k]) for k in MULTI_CHOICE if k in v}
         place = v["municipality"][0] if "municipality" in v else None
-        return Answers(municipality=place, **one, **many)
+        return Answers(municipality=place, **one, **many)  # type: ignore[arg-type]
 
     def pairs(self) -> list[tuple[str, str]]:
         """The answers as form fields, in contract order, for hidden inputs and storage."""

@@ -432,7 +432,7 @@ def _records(
     if node.id != "sequence" or not (items or empty):
         raise CatalogError(f"{file}: {key!r} must be a {'list' if empty else 'non-empty list'}")
     records = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(items or []):
         line = line_of(item)
         value = _value(file, (doc, item))
         ident = value.get("id") if isinstance(value, dict) else None

@@ -151,7 +151,8 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
     stale = exc.detail == "stale_form"
-    return pages.error_page(request, exc.status_code, stale_form=stale, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return pages.error_page(request, exc.status_code, stale_form=stale, headers=headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -34,7 +34,7 @@ def qr_svg(url: str, *, title: str) -> Markup:
     except ValueError:
         # A zxing-cpp that refuses the options string: the encoder's own choice of mask.
         code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
     width = image.shape[1] if image.shape else 0
     # One square per dark module, picked in C (compress over the pixels) rather than a Python
     # loop over runs, which cost more than the encoding itself.

@@ -26,7 +26,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _KEY_INFO = b"verder saved result v1"
 
 # SQLAlchemy Core on the table, not the ORM: no Session, no identity map, three columns read.
-_TABLE: Table = SavedResult.__table__  # type: ignore[assignment]
+_TABLE: Table = SavedResult.__table__  # type: ignore[attr-defined]
 _SELECT = select(_TABLE.c.nonce, _TABLE.c.ciphertext, _TABLE.c.expires_on).where(
     _TABLE.c.token_hash == bindparam("row_hash")
 )
@@ -124,7 +124,7 @@ def _lookup_hash(token: str) -> tuple[bool, str]:
 
 
 def _unseal(
-    row: Row[Any] | None, *, token: str, well_formed: bool, row_hash: str, today: date
+    row: Row[Any, Any, Any] | None, *, token: str, well_formed: bool, row_hash: str, today: date
 ) -> Saved | None:
     """Decrypt a row read for `token`; None when there is none, it expired or it fails."""
     if row is None or row.expires_on < today or not well_formed:

@@ -28,7 +28,7 @@ def line_of(node: Any) -> int:
     return int(node.start_mark.line) + 1
 
 
-class _Loader(_SafeLoader):  # type: ignore[misc]
+class _Loader(_SafeLoader):
     """PyYAML's safe loader with only YAML 1.2's core types, and no duplicate keys."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:

@@ -1,4 +1,4 @@
-"""The code is ruff clean (lint and format) at every commit."""
+"""The code is ruff clean (lint and format) and mypy clean at every commit."""
 
 from __future__ import annotations
 
@@ -27,5 +27,13 @@ def test_the_code_is_formatted() -> None:
         capture_output=True,
         text=True,
         check=False,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_finds_no_type_errors_in_the_app() -> None:
+    # The settings ([tool.mypy] in pyproject.toml) name app/ and the checks.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout

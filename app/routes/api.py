@@ -121,7 +121,7 @@ async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl")
         )
     view = overview.build(catalog=catalog, checked=checked)
     return MatchResponse(
-        profile=view.result.profile,
+        profile=view.result.profile,  # type: ignore[arg-type]
         urgent=view.result.urgent,
         reasons=[ReasonOut(code=r.code, text=r.text) for r in view.reasons],
         region=RegionOut(id=view.region.id, name=view.region.name) if view.region else None,
