@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -31,6 +33,8 @@ class Services:
     secret: bytes
     rate_limiter: RateLimiter | None
     engine: Engine
+    # What "open now" on a card is measured against; tests set a fixed clock.
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
 def services(request: Request) -> Services:
@@ -75,6 +79,10 @@ class Site:
     def secret(self) -> bytes:
         """The key for form tokens."""
         return self.parts.secret
+
+    def now(self) -> datetime:
+        """The moment a page is made, for "open now" (an aware datetime)."""
+        return self.parts.clock()
 
 
 # These are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
 
-from app import texts
+from app import opening, texts
 from app.answers import Checked
+from app.cards import open_text
 from app.catalog import Catalog, ProviderRecord
 from app.i18n import LANGUAGES, N_, current_language, gettext, ngettext
 from app.matching import engine
@@ -36,6 +37,8 @@ class OptionView:
     covers: tuple[str, ...]
     why: tuple[str, ...]
     description: str
+    open_now: str | None = None  # "Open now, until 17:00"; None where the hours are not data
+    instead: str | None = None  # closed now: an option on this page that is open and helps too
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +103,18 @@ def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def build(*, catalog: Catalog, checked: Checked) -> Overview:
+def build(*, catalog: Catalog, checked: Checked, now: datetime) -> Overview:
     """Match her checked answers and put the result into words in the current language."""
-    return present(engine.match(checked.answers(), catalog.match_catalogue), catalog)
+    return present(engine.match(checked.answers(), catalog.match_catalogue), catalog, now)
 
 
-def present(result: MatchResult, catalog: Catalog) -> Overview:
-    """Translate a match result for the current language."""
+def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
+    """Translate a match result for the current language, with what is open at `now`."""
     lang = current_language.get()
     region = catalog.regions.get(result.region_id or "")
     region_view = RegionView(region.id, region.name.get(lang)) if region else None
     region_name = region_view.name if region_view else None
-    sections = []
+    sections: list[Section] = []
     for name in ("urgent", "start_here", "need", "national"):
         options = tuple(
             _option_view(o, catalog.providers[o.provider_id], region_name, lang)
@@ -119,6 +122,7 @@ def present(result: MatchResult, catalog: Catalog) -> Overview:
         )
         if options:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
+    sections = _with_opening(sections, now)
     return Overview(
         result=result,
         profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
@@ -145,6 +149,37 @@ def _option_view(
         why=option_why(option, region_name),
         description=provider.description.get(lang),
     )
+
+
+Section = tuple[str, str, tuple[OptionView, ...]]
+
+
+def _with_opening(sections: list[Section], now: datetime) -> list[Section]:
+    """Each card's "open now" line; a closed card names an open card that helps with the same."""
+    states = {
+        o.provider.id: opening.status(o.provider.opening, now)
+        for _, _, opts in sections
+        for o in opts
+    }
+    open_now = [
+        o
+        for name, _, opts in sections
+        if name != "urgent"  # 112 is not the place for a question about debts
+        for o in opts
+        if states[o.provider.id].state in ("open", "always")
+    ]
+
+    def card(option: OptionView) -> OptionView:
+        status = states[option.provider.id]
+        instead = None
+        if status.state == "closed":
+            helps = set(option.covers or option.provider.needs)
+            instead = next(
+                (o.provider.name for o in open_now if helps & set(o.provider.needs)), None
+            )
+        return replace(option, open_now=open_text(status, now), instead=instead)
+
+    return [(name, title, tuple(card(o) for o in opts)) for name, title, opts in sections]
 
 
 @dataclass(frozen=True, slots=True)

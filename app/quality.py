@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from app.cards import FACTS, known_facts
 from app.catalog import Catalog, ProviderRecord
 from app.matching import engine as matching_engine
 from app.matching.types import GROUPS, NATIONAL, NEEDS, Answers
@@ -128,3 +129,17 @@ def duplicates(catalog: Catalog) -> list[tuple[str, str, list[str]]]:
     return [
         (what, value, sorted(ids)) for (what, value), ids in sorted(seen.items()) if len(ids) > 1
     ]
+
+
+def contact_fact_counts(catalog: Catalog) -> tuple[int, dict[str, int]]:
+    """How many hand-written records have each first-contact fact sourced, and hours as data.
+
+    The municipalities' desks are left out: they all share one description.
+    """
+    records = [p for p in catalog.providers.values() if not p.is_municipal_desk()]
+    counts = {name: 0 for name in (*FACTS, "opening")}
+    for p in records:
+        for name in known_facts(p):
+            counts[name] += 1
+        counts["opening"] += p.opening is not None
+    return len(records), counts

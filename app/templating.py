@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n, texts
+from app.cards import contact_facts
 
 APP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = APP_DIR / "static"
@@ -176,6 +177,7 @@ def build_templates(
         group_labels=texts.GROUP_LABELS,
         spoken_labels=texts.SPOKEN_LANGUAGE_LABELS,
         hidden_fields=hidden_fields,
+        contact_facts=contact_facts,
     )
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
     env.filters["long_date"] = lambda d: long_date(d, i18n.current_language.get())

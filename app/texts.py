@@ -428,3 +428,61 @@ GROUP_LABELS = {
     "minors": N_("Young people under 18"),
     "no_permit": N_("People without a residence permit"),
 }
+
+# --- Before you make contact, and open now ---------------------------------------------------
+
+# One row per fact, in this order; a fact no source states reads NOT_KNOWN.
+CONTACT_FACT_LABELS = {
+    "anonymous": N_("Your name"),
+    "asks": N_("What they ask for"),
+    "passes_on": N_("What they pass on"),
+    "free": N_("Cost"),
+    "interpreter": N_("Interpreter"),
+    "companion": N_("Bringing someone"),
+    "first_contact": N_("The first contact"),
+}
+NOT_KNOWN = N_("Not known.")
+ANONYMOUS_TEXTS = {
+    "anonymous": N_("You do not have to give your name."),
+    "other_name": N_("You can use another name."),
+    "name_needed": N_("They ask for your name."),
+}
+ASKS_ITEMS = {
+    "name": N_("your name"),
+    "bsn": N_("your citizen service number (BSN)"),
+    "id_document": N_("an ID document"),
+    "address": N_("your address"),
+}
+ASKS_TEXT = N_("They ask for %(items)s.")
+PASSES_ON_TEXTS = {
+    "only_with_consent": N_("They pass nothing on without your consent."),
+    "only_in_danger": N_(
+        "They pass something on without your consent only when someone is in danger."
+    ),
+    "may_pass_on": N_("They may pass information on to the police, the municipality or the IND."),
+    "is_authority": N_("This is a government service. It keeps what you tell it and may use it."),
+}
+YES_NO_TEXTS = {
+    "free": (N_("Free."), N_("You may have to pay.")),
+    "interpreter": (N_("They can arrange an interpreter."), N_("They cannot arrange one.")),
+    "companion": (N_("You can bring someone you trust."), N_("You go on your own.")),
+}
+FIRST_CONTACT_ITEMS = {
+    "phone": N_("a phone call"),
+    "call_back": N_("they call you back"),
+    "appointment": N_("an appointment"),
+    "walk_in": N_("walking in without an appointment"),
+    "chat": N_("a chat"),
+    "email": N_("an e-mail"),
+    "online_form": N_("a form on their website"),
+}
+FIRST_CONTACT_TEXT = N_("Usually: %(ways)s.")
+
+OPEN_ALWAYS = N_("Open day and night.")
+OPEN_UNTIL = N_("Open now, until %(time)s.")
+OPEN_UNTIL_MIDNIGHT = N_("Open now, until midnight.")
+CLOSED_OPENS_TODAY = N_("Closed now. Opens today at %(time)s.")
+CLOSED_OPENS_TOMORROW = N_("Closed now. Opens tomorrow at %(time)s.")
+CLOSED_OPENS_ON = N_("Closed now. Opens on %(day)s at %(time)s.")
+CLOSED_NOW = N_("Closed now.")
+HOLIDAY_MAY_DIFFER = N_("Today is a public holiday: the hours may be different.")

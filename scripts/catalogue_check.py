@@ -138,6 +138,9 @@ def depth_lines(catalog: Catalog) -> list[str]:
     with_desk = sum(n for n, _ in d.desks.values())
     total = sum(t for _, t in d.desks.values())
     lines += ["", f"municipalities with their own desk: {with_desk} of {total}"]
+    total, known = quality.contact_fact_counts(catalog)
+    lines += ["", f"before you make contact: sourced (known) of {total} records, by fact:"]
+    lines += [f"  {name:<14} {n:>4} known {total - n:>4} not known" for name, n in known.items()]
     records = list(catalog.providers.values())
     for label, ids in (
         ("without a phone", [p.id for p in records if not p.contact.phone]),

@@ -37,6 +37,7 @@ def test_the_depth_tables_and_the_sweep_are_printed() -> None:
     assert "municipalities with their own desk: " in out
     assert "sweep: 12348 results" in out
     assert "records without a phone:" in out
+    assert "before you make contact: sourced (known) of " in out
 
 
 def test_records_older_than_a_year_are_reported(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,6 +13,9 @@ from app.catalog import Catalog, load_catalog
 from app.saved_results import Saved
 from app.settings import Settings
 from tests.factories import ANSWER_SETS, pairs
+
+# A Tuesday in December, 10:00 in Amsterdam.
+NOW = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def checked(catalog: Catalog, name: str) -> Checked:
 def test_every_option_the_matcher_gives_is_on_the_overview_once_in_its_order(
     catalog: Catalog, in_language: str, name: str
 ) -> None:
-    view = overview.build(catalog=catalog, checked=checked(catalog, name))
+    view = overview.build(catalog=catalog, checked=checked(catalog, name), now=NOW)
     shown = [o.provider.id for o in view.options()]
     assert shown == [o.provider_id for o in view.result.options]
     assert all(o.description == o.provider.description.get(in_language) for o in view.options())
@@ -48,21 +51,23 @@ def test_every_option_the_matcher_gives_is_on_the_overview_once_in_its_order(
 
 @pytest.mark.parametrize("in_language", ["th"], indirect=True)
 def test_the_region_is_named_in_the_current_language(catalog: Catalog, in_language: str) -> None:
-    view = overview.build(catalog=catalog, checked=checked(catalog, "utrecht_housing_debts"))
+    view = overview.build(
+        catalog=catalog, checked=checked(catalog, "utrecht_housing_debts"), now=NOW
+    )
     region = catalog.regions["utrecht"]
     assert view.region == overview.RegionView("utrecht", region.name.get("th"))
 
 
 @pytest.mark.parametrize("in_language", ["nl"], indirect=True)
 def test_without_a_place_there_is_no_region(catalog: Catalog, in_language: str) -> None:
-    view = overview.build(catalog=catalog, checked=checked(catalog, "income_only"))
+    view = overview.build(catalog=catalog, checked=checked(catalog, "income_only"), now=NOW)
     assert view.region is None
     assert view.options(), "no place given: the national options"
 
 
 @pytest.mark.parametrize("in_language", ["en"], indirect=True)
 def test_danger_puts_the_urgent_section_first(catalog: Catalog, in_language: str) -> None:
-    view = overview.build(catalog=catalog, checked=checked(catalog, "danger_now"))
+    view = overview.build(catalog=catalog, checked=checked(catalog, "danger_now"), now=NOW)
     assert view.result.urgent
     assert view.sections[0][0] == "urgent"
 
@@ -83,7 +88,7 @@ def test_a_saved_result_links_to_itself_in_every_language(in_language: str) -> N
 @pytest.mark.parametrize("in_language", ["nl"], indirect=True)
 def test_a_saved_page_carries_no_answers_in_its_forms(catalog: Catalog, in_language: str) -> None:
     answers = checked(catalog, "utrecht_housing_debts")
-    view = overview.build(catalog=catalog, checked=answers)
+    view = overview.build(catalog=catalog, checked=answers, now=NOW)
     saved = Saved(answers={}, lang="nl", expires_on=date(2027, 1, 5))
     info = overview.saved_info(base_url="", lang="nl", token="A" * 43, saved=saved)
     assert (

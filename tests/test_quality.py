@@ -56,3 +56,20 @@ def test_duplicates_are_found_by_digits_and_by_address(tmp_path: Path) -> None:
         ("phone", "08000000", ["debt-line", "den-bosch-hub"]),
         ("website", "example.org/health", ["health-line", "utrecht-hub"]),
     ]
+
+
+def test_the_first_contact_facts_are_counted_per_fact() -> None:
+    total, known = quality.contact_fact_counts(load_catalog(ROOT / "tests" / "data"))
+    # advice-line states five facts and its hours; debt-line and trafficking-help are free and
+    # anonymous by their own fields; money-chat has hours only.
+    assert total == 8
+    assert known == {
+        "anonymous": 3,
+        "asks": 1,
+        "passes_on": 1,
+        "free": 5,  # 112, trafficking-help, debt-line and the two hubs
+        "interpreter": 1,
+        "companion": 0,
+        "first_contact": 1,
+        "opening": 2,
+    }

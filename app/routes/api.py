@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import directory, open_data, overview, texts
 from app.answers import check_answers
-from app.deps import CatalogDep
+from app.deps import CatalogDep, services
 from app.i18n import LANGUAGES, current_language, gettext
 from app.matching import types as contract
 
@@ -102,7 +102,9 @@ class MatchResponse(BaseModel):
 
 
 @router.post("/match", response_model=MatchResponse)
-async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl") -> MatchResponse:
+async def match(
+    request: Request, body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl"
+) -> MatchResponse:
     """Match one set of answers; nothing is stored. Errors are 422 with the field named."""
     current_language.set(lang)
     dumped = body.answers.model_dump(exclude_none=True)
@@ -119,7 +121,7 @@ async def match(body: MatchRequest, catalog: CatalogDep, lang: LangQuery = "nl")
                 for field, code in checked.errors.items()
             ]
         )
-    view = overview.build(catalog=catalog, checked=checked)
+    view = overview.build(catalog=catalog, checked=checked, now=services(request).clock())
     return MatchResponse(
         profile=view.result.profile,  # type: ignore[arg-type]
         urgent=view.result.urgent,

@@ -78,6 +78,6 @@ def step_context(catalog: Catalog, checked: Checked, number: int) -> dict[str, A
 
 def render_result(request: Request, site: Site, checked: Checked) -> Response:
     """The result page: profile, reasons, urgent help, start here, options per need."""
-    view = overview.build(catalog=site.catalog, checked=checked)
+    view = overview.build(catalog=site.catalog, checked=checked, now=site.now())
     context = overview.page_context(view, checked=checked, secret=site.secret)
     return site.templates.TemplateResponse(request, "pages/check/result.html", context)

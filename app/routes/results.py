@@ -86,7 +86,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     """Her result: saved (with its link and QR code), or not saved after a failure."""
-    view = overview.build(catalog=site.catalog, checked=checked)
+    view = overview.build(catalog=site.catalog, checked=checked, now=site.now())
     context = overview.page_context(
         view, checked=checked, secret=site.secret, saved=saved, save_failed=save_failed
     )
