@@ -459,7 +459,7 @@ PASSES_ON_TEXTS = {
     "only_in_danger": N_(
         "They pass something on without your consent only when someone is in danger."
     ),
-    "may_pass_on": N_("They may pass information on to the police, the municipality or the IND."),
+    "may_pass_on": N_("They may pass information on to others, for example the police."),
     "is_authority": N_("This is a government service. It keeps what you tell it and may use it."),
 }
 YES_NO_TEXTS = {
