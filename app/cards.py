@@ -30,13 +30,13 @@ def known_facts(provider: ProviderRecord) -> dict[str, object]:
     return known
 
 
-def contact_facts(provider: ProviderRecord) -> tuple[tuple[str, str], ...]:
-    """Every fact's label and sentence, "Not known." where no source says."""
+def contact_facts(provider: ProviderRecord) -> tuple[tuple[str, str, bool], ...]:
+    """Every fact's label, sentence and whether a source states it ("Not known." if not)."""
     known = known_facts(provider)
     return tuple(
-        (gettext(texts.CONTACT_FACT_LABELS[name]), _sentence(name, known[name]))
+        (gettext(texts.CONTACT_FACT_LABELS[name]), _sentence(name, known[name]), True)
         if name in known
-        else (gettext(texts.CONTACT_FACT_LABELS[name]), gettext(texts.NOT_KNOWN))
+        else (gettext(texts.CONTACT_FACT_LABELS[name]), gettext(texts.NOT_KNOWN), False)
         for name in FACTS
     )
 

@@ -68,7 +68,7 @@ Kind = Literal[contract.PROVIDER_KINDS]  # type: ignore[valid-type]
 T = TypeVar("T")
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -77,7 +77,7 @@ def _unique(values: list[Any], what: str) -> None:
         raise ValueError(f"{what} lists a value twice")
 
 
-class Translated(_Strict):
+class Translated(StrictModel):
     """A text per language: the site's languages are required, more may follow."""
 
     texts: dict[LanguageCode, Text]
@@ -104,7 +104,7 @@ class Translated(_Strict):
         return dict(self.texts)
 
 
-class Contact(_Strict):
+class Contact(StrictModel):
     """How to reach a provider; at least one way is required."""
 
     phone: Phone | None = None
@@ -135,7 +135,7 @@ class Contact(_Strict):
         }
 
 
-class Opening(_Strict):
+class Opening(StrictModel):
     """Opening hours as data, in Europe/Amsterdam time, with the source they come from."""
 
     source: HttpsUrl
@@ -162,7 +162,7 @@ class Opening(_Strict):
         return self
 
 
-class Fact(_Strict, Generic[T]):
+class Fact(StrictModel, Generic[T]):
     """One thing known about a first contact, with the page that says so."""
 
     value: T
@@ -170,7 +170,7 @@ class Fact(_Strict, Generic[T]):
     says: Text | None = None  # what the source says, in short, for the maintainer
 
 
-class BeforeContact(_Strict):
+class BeforeContact(StrictModel):
     """What happens when she contacts the service; each fact only where a source states it."""
 
     anonymous: Fact[Literal["anonymous", "other_name", "name_needed"]] | None = None
@@ -193,7 +193,7 @@ class BeforeContact(_Strict):
     ) = None
 
 
-class ProviderRecord(_Strict):
+class ProviderRecord(StrictModel):
     """One organisation or service (product.md section 5)."""
 
     id: Slug
@@ -241,7 +241,7 @@ class ProviderRecord(_Strict):
         return self.id.startswith(MUNICIPAL_DESK_PREFIX)
 
 
-class MunicipalService(_Strict):
+class MunicipalService(StrictModel):
     """What every municipality's own desk offers: one record, made for each municipality."""
 
     name: Text  # with {municipality} where the municipality's name goes
@@ -262,7 +262,7 @@ class MunicipalService(_Strict):
         return self
 
 
-class MunicipalContact(_Strict):
+class MunicipalContact(StrictModel):
     """One municipality's general contact, as its register entry gives it."""
 
     code: CbsCode
@@ -279,7 +279,7 @@ class MunicipalContact(_Strict):
         return self
 
 
-class MunicipalContacts(_Strict):
+class MunicipalContacts(StrictModel):
     """The municipalities' contacts in one region file, all from one register."""
 
     source: HttpsUrl
@@ -288,7 +288,7 @@ class MunicipalContacts(_Strict):
     contacts: list[MunicipalContact]
 
 
-class MunicipalityRecord(_Strict):
+class MunicipalityRecord(StrictModel):
     """A municipality, its official name and other names people use for it."""
 
     code: CbsCode
@@ -297,7 +297,7 @@ class MunicipalityRecord(_Strict):
     aliases: list[Text] = []
 
 
-class RegionRecord(_Strict):
+class RegionRecord(StrictModel):
     """A DUUP region: its central municipality and member municipalities."""
 
     id: Slug
@@ -389,6 +389,17 @@ def load_catalog(data_dir: Path) -> Catalog:
         version.update(path.name.encode() + b"\0" + raw)
         files.append(_read_provider_file(f"{PROVIDERS_DIR}/{path.name}", path.stem, raw))
     return _build(regions, files, version.hexdigest()[:12])
+
+
+def read_list_file(path: Path, key: str, model: type[Any]) -> list[Any]:
+    """Another data file in the catalogue's strict format: a top-level `key` holding a
+    non-empty list of records of `model`; errors name the file, record, line and field."""
+    file = path.name
+    if not path.is_file():
+        raise CatalogError(f"{file}: file not found")
+    pairs = _document(file, path.read_bytes())
+    _keys(file, pairs, {key}, {key})
+    return [r for r, _ in _records(file, pairs[0][1], key, model)]
 
 
 def _fail(file: str, exc: Exception) -> CatalogError:

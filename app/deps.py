@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from app.catalog import Catalog
 from app.i18n import LANGUAGES, current_language
 from app.ratelimit import RateLimiter
+from app.rights import Section
 from app.settings import Settings
 from app.templating import PageCache, StaticFile
 
@@ -33,6 +34,7 @@ class Services:
     secret: bytes
     rate_limiter: RateLimiter | None
     engine: Engine
+    rights: tuple[Section, ...]
     # What "open now" on a card is measured against; tests set a fixed clock.
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 

@@ -19,6 +19,7 @@ from app import db, i18n, saved_results
 from app.catalog import load_catalog
 from app.deps import Services
 from app.ratelimit import RateLimiter
+from app.rights import load_rights
 from app.routes import api, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret=settings.secret_key.encode() or secrets.token_bytes(32),
             rate_limiter=RateLimiter(limits=limits) if settings.rate_limit_enabled else None,
             engine=db.make_engine(settings.database_url),
+            rights=load_rights(settings.data_dir),
         )
         # The site must work without its database (saving says so). A database that is not
         # up yet is tried again in the background, so saving starts to work without a restart.

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from app import quality  # noqa: E402
 from app.catalog import Catalog, CatalogError, load_catalog  # noqa: E402
 from app.matching.types import GROUPS, NATIONAL, NEEDS  # noqa: E402
+from app.rights import load_rights  # noqa: E402
 
 # A record not checked for this long is stale.
 STALE_AFTER = timedelta(days=365)
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         catalog = load_catalog(args.data_dir)
+        rights = load_rights(args.data_dir)
     except CatalogError as exc:
         print(f"ERROR {exc}")
         return 1
@@ -180,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     for line in summary:
         print(line)
+    print(f"rights: {sum(len(s.statements) for s in rights)} statements in {len(rights)} sections")
     print(
         f"{len(catalog.regions)} regions, {len(catalog.municipalities)} municipalities, "
         f"{len(catalog.providers)} providers: {len(errors)} errors, {len(warnings)} warnings"

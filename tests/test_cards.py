@@ -64,7 +64,10 @@ class TestBeforeContact:
             self.check_advice_line(catalog)
 
     def check_advice_line(self, catalog: Catalog) -> None:
-        rows = contact_facts(catalog.providers["advice-line"])
+        rows = [
+            (label, sentence)
+            for label, sentence, _ in contact_facts(catalog.providers["advice-line"])
+        ]
         assert [label for label, _ in rows] == [
             i18n.gettext(texts.CONTACT_FACT_LABELS[f]) for f in FACTS
         ]

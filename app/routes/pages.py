@@ -53,6 +53,13 @@ async def privacy(request: Request, site: SiteDep) -> Response:
     return site.pages.response(request, "pages/privacy.html", dict)
 
 
+@router.get("/{lang}/rights")
+async def rights(request: Request, site: SiteDep) -> Response:
+    """Her rights in plain words, each statement with its source."""
+    sections = site.parts.rights
+    return site.pages.response(request, "pages/rights.html", lambda: {"sections": sections})
+
+
 @router.get("/{lang}/about")
 async def about(request: Request, site: SiteDep) -> Response:
     """What the site is and where its data comes from."""

@@ -37,6 +37,7 @@ CONTENT_PAGES = [
     pytest.param("safety", id="safety"),
     pytest.param("privacy", id="privacy"),
     pytest.param("about", id="about"),
+    pytest.param("rights", id="rights"),
 ]
 
 

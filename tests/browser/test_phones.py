@@ -88,6 +88,7 @@ def visit_main_pages(page: Any, lang: str) -> Iterator[str]:
         ("safety", "safety"),
         ("privacy", "privacy"),
         ("about", "about"),
+        ("rights", "rights"),
         ("not-found", "no-such-page"),
     ):
         page.goto(f"/{lang}/{path}")
@@ -119,7 +120,7 @@ def test_phone_layout(new_context: Callable[..., Any], lang: str) -> None:
         if exit_state["scrolled"] and not (exit_state["inView"] and exit_state["onTop"]):
             problems.append(f"{name}: quick exit not in reach after scrolling: {exit_state}")
         screenshot(page, f"{lang}-{name}-{PHONE['width']}")
-    assert len(seen) == 9
+    assert len(seen) == 10
     assert not problems, "\n".join(problems)
 
 

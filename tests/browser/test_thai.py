@@ -13,7 +13,7 @@ import pytest
 from tests.browser.helpers import PROFILES, save_directly
 
 MIN_LINE_HEIGHT = 1.6
-THAI_PAGES = ["", "check", "safety", "privacy", "about", "no-such-page"]
+THAI_PAGES = ["", "check", "safety", "privacy", "about", "rights", "no-such-page"]
 
 # Every element with Thai letters of its own, and how its text is set.
 THAI_TEXT_STYLE = r"""() => {

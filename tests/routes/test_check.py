@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from app.matching.types import MULTI_CHOICE, QUESTION_IDS, SINGLE_CHOICE
 from app.texts import STEPS
 from tests.conftest import LANGS
+from tests.factories import ANSWER_SETS
 from tests.pages import parse_page
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
@@ -297,3 +298,26 @@ def test_unicode_tricks_are_refused_and_never_echoed(client: TestClient, place: 
     soup = parse_page(response, lang="en", status=422)
     assert soup.select_one("#municipality-error") is not None
     assert place not in response.text
+
+
+class TestRightsLinks:
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_the_exploitation_result_links_to_her_rights(
+        self, client: TestClient, lang: str
+    ) -> None:
+        soup = parse_page(post(client, lang, ANSWER_SETS["exploitation"]), lang=lang)
+        assert soup.select_one(f".profile a[href='/{lang}/rights']") is not None
+
+    def test_other_profiles_have_no_rights_link_by_the_profile(self, client: TestClient) -> None:
+        soup = parse_page(post(client, "en", ANSWER_SETS["autonomous"]), lang="en")
+        assert soup.select_one(".profile a[href='/en/rights']") is None
+
+    def test_cards_of_help_for_victims_and_legal_help_link_to_her_rights(
+        self, client: TestClient
+    ) -> None:
+        soup = parse_page(post(client, "en", ANSWER_SETS["exploitation"]), lang="en")
+        linked = [a for a in soup.select("article.option") if a.select_one(".option__rights a")]
+        assert linked, "the exploitation result has help for victims or legal help"
+        for article in soup.select("article.option"):
+            if article.select_one(".option__rights"):
+                assert article.select_one(".option__rights a")["href"] == "/en/rights"

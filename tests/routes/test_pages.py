@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import LANGS
 from tests.pages import get_page, normalize_spaces, parse_page
 
-PAGES = ["", "check", "safety", "privacy", "about"]
+PAGES = ["", "check", "safety", "privacy", "about", "rights"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -149,6 +149,7 @@ ROUTES = [
     "/nl/safety",
     "/nl/privacy",
     "/nl/about",
+    "/nl/rights",
     "/api/v1/match",
     "/api/v1/regions",
     "/healthz",
@@ -217,3 +218,33 @@ def test_stylesheet_urls_point_at_fingerprinted_files(client: TestClient) -> Non
         response = client.get(url)
         assert response.status_code == 200, url
         assert "immutable" in response.headers["cache-control"]
+
+
+class TestRights:
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_every_statement_is_shown_with_its_source(self, client: TestClient, lang: str) -> None:
+        sections = client.app.state.services.rights  # type: ignore[attr-defined]
+        soup = get_page(client, f"/{lang}/rights")
+        shown = soup.select(".rights__statement")
+        assert len(shown) == sum(len(s.statements) for s in sections) >= 20
+        for block, statement in zip(
+            shown, [st for s in sections for st in s.statements], strict=True
+        ):
+            assert normalize_spaces(statement.text.get(lang)) in normalize_spaces(block.get_text())
+            link = block.select_one(".rights__source a")
+            assert link["href"] == statement.source
+            assert link["href"].startswith("https://")
+            assert link["rel"] == ["noreferrer", "noopener"]
+
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_the_sections_cover_papers_confidentiality_the_municipality_and_the_police(
+        self, client: TestClient, lang: str
+    ) -> None:
+        soup = get_page(client, f"/{lang}/rights")
+        ids = [h["id"] for h in soup.select("section.rights h2")]
+        assert ids == ["no-papers", "free-and-confidential", "municipality", "police"]
+        assert [a["href"] for a in soup.select("nav ul a[href^='#']")] == [f"#{i}" for i in ids]
+
+    def test_every_page_links_to_it_in_the_footer(self, client: TestClient) -> None:
+        soup = get_page(client, "/th/safety")
+        assert soup.select_one(".site-footer a[href='/th/rights']") is not None
