@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from app.matching.types import MULTI_CHOICE, QUESTION_IDS, SINGLE_CHOICE, Answers
+from app.matching.engine import effective_needs
+from app.matching.types import MULTI_CHOICE, NEEDS, QUESTION_IDS, SINGLE_CHOICE, Answers
 
 # The HTML form's "prefer not to say" choice; it means "no answer" and is never stored.
 SKIP = "prefer_not_to_say"
+# Her own order of needs, set on the result page: needs, most important first, kept as given.
+ORDER = "order"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +32,20 @@ class Checked:
         one = {k: v[k][0] for k in SINGLE_CHOICE if k in v}
         many = {k: frozenset(v[k]) for k in MULTI_CHOICE if k in v}
         place = v["municipality"][0] if "municipality" in v else None
-        return Answers(municipality=place, **one, **many)  # type: ignore[arg-type]
+        order = tuple(v.get(ORDER, ()))
+        return Answers(municipality=place, order=order, **one, **many)  # type: ignore[arg-type]
 
     def pairs(self) -> list[tuple[str, str]]:
         """The answers as form fields, in contract order, for hidden inputs and storage."""
-        return [(k, value) for k in QUESTION_IDS for value in self.values.get(k, [])]
+        return [(k, value) for k in (*QUESTION_IDS, ORDER) for value in self.values.get(k, [])]
+
+    def with_moved_up(self, need: str) -> Checked:
+        """Her needs in her order, with `need` one place higher (unchanged if it is first)."""
+        needs = list(effective_needs(self.answers()))
+        if need in needs and needs.index(need) > 0:
+            i = needs.index(need)
+            needs[i - 1], needs[i] = needs[i], needs[i - 1]
+        return Checked(values={**self.values, ORDER: needs}, errors=dict(self.errors))
 
 
 def check_answers(
@@ -49,7 +61,7 @@ def check_answers(
     for name, value in pairs:
         if name in extra_fields:
             continue
-        if name not in QUESTION_IDS:
+        if name not in QUESTION_IDS and name != ORDER:
             errors.setdefault(name[:40], "unknown_field")
             continue
         submitted.setdefault(name, []).append(value)
@@ -63,7 +75,14 @@ def check_answers(
                 given = [g for g in given if g != ""]
             if not given:
                 continue
-        if name in MULTI_CHOICE:
+        if name == ORDER:
+            if any(g not in NEEDS for g in given):
+                errors[name] = "unknown_value"
+            elif len(set(given)) != len(given):
+                errors[name] = "repeated"
+            else:
+                values[name] = given  # her order, as she gave it
+        elif name in MULTI_CHOICE:
             allowed = MULTI_CHOICE[name]
             if any(g not in allowed for g in given):
                 errors[name] = "unknown_value"

@@ -15,6 +15,9 @@ class Filters:
     region: str | None = None
     need: str | None = None
     group: str | None = None
+    # The first view lists national help only and asks for a region: the whole catalogue on
+    # one page is too long to read and too heavy for a phone.
+    national_only: bool = False
 
 
 def list_providers(catalog: Catalog, filters: Filters) -> list[tuple[str, list[ProviderRecord]]]:
@@ -22,7 +25,12 @@ def list_providers(catalog: Catalog, filters: Filters) -> list[tuple[str, list[P
 
     The municipalities' own desks are listed apart (`municipal_desks`), in one short table.
     """
-    areas = [NATIONAL, *catalog.regions] if filters.region is None else [NATIONAL, filters.region]
+    if filters.national_only:
+        areas = [NATIONAL]
+    elif filters.region is None:
+        areas = [NATIONAL, *catalog.regions]
+    else:
+        areas = [NATIONAL, filters.region]
     grouped = []
     for area in areas:
         matches = [

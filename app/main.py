@@ -20,7 +20,7 @@ from app.catalog import load_catalog
 from app.deps import Services
 from app.ratelimit import RateLimiter
 from app.rights import load_rights
-from app.routes import api, check, directory, health, pages, results
+from app.routes import api, card, check, directory, health, pages, results
 from app.security import SiteMiddleware
 from app.settings import Settings
 from app.templating import PageCache, build_templates, load_static
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are tried in order: the questionnaire and results first, since every route tried
     # before the one that matches costs time; then health and API, before the pages' /{lang},
     # which would otherwise catch /healthz.
-    for module in (check, results, health, api, pages, directory):
+    for module in (check, results, card, health, api, pages, directory):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from app import opening, texts
 from app.answers import Checked
-from app.cards import open_text
+from app.cards import known_facts, open_text
 from app.catalog import Catalog, ProviderRecord
 from app.i18n import LANGUAGES, N_, current_language, gettext, ngettext
 from app.matching import engine
@@ -42,6 +42,17 @@ class OptionView:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One step of her plan: when, for which need, with which service, and what to ask."""
+
+    when: str  # "week", "month" or "later"
+    need: str
+    need_label: str
+    provider: ProviderRecord | None
+    tips: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RegionView:
     """Her region, by id and name in the current language."""
 
@@ -61,6 +72,12 @@ class Overview:
     needs: tuple[tuple[str, str], ...]
     sections: tuple[tuple[str, str, tuple[OptionView, ...]], ...]
     gaps: tuple[str, ...]
+    plan: tuple[PlanStep, ...] = ()
+
+    def plan_by_when(self) -> tuple[tuple[str, tuple[PlanStep, ...]], ...]:
+        """Her plan's steps under this week, this month and later, leaving out empty ones."""
+        groups = ((w, tuple(s for s in self.plan if s.when == w)) for w in texts.PLAN_WHEN_TITLES)
+        return tuple((w, steps) for w, steps in groups if steps)
 
     def options(self) -> tuple[OptionView, ...]:
         """All options in page order."""
@@ -124,6 +141,7 @@ def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
     sections = _with_opening(sections, now)
     return Overview(
+        plan=_plan(result.needs, sections),
         result=result,
         profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
         profile_text=gettext(texts.PROFILE_TEXTS[result.profile]),
@@ -152,6 +170,65 @@ def _option_view(
 
 
 Section = tuple[str, str, tuple[OptionView, ...]]
+
+
+def when_for(position: int) -> str:
+    """Her first need is for this week, the next two for this month, the rest for later."""
+    return "week" if position == 0 else "month" if position < 3 else "later"
+
+
+def _plan(needs: tuple[str, ...], sections: list[Section]) -> tuple[PlanStep, ...]:
+    """A step per need in her order: the first service shown for that need, else the first on
+    the page that covers it, else the exit programme."""
+    # The help listed under her needs first: "start here" covers much, and would name itself
+    # for every step.
+    order = {"need": 0, "national": 1, "start_here": 2}
+    cards = [
+        o
+        for name, _, opts in sorted(sections, key=lambda s: order.get(s[0], 3))
+        if name != "urgent"
+        for o in opts
+    ]
+    hub = next(
+        (o.provider for name, _, opts in sections if name == "start_here" for o in opts), None
+    )
+    steps = []
+    for position, need in enumerate(needs):
+        provider = next((o.provider for o in cards if need in o.covers), hub)
+        steps.append(
+            PlanStep(
+                when=when_for(position),
+                need=need,
+                need_label=gettext(texts.NEED_LABELS[need]),
+                provider=provider,
+                tips=_tips(need, provider),
+            )
+        )
+    return tuple(steps)
+
+
+def _tips(need: str, provider: ProviderRecord | None) -> tuple[str, ...]:
+    """What to ask, then what to bring and how the first contact goes, as the sources say."""
+    if provider is None:
+        return (gettext(texts.PLAN_NO_SERVICE),)
+    facts = known_facts(provider)
+    tips = [gettext(texts.PLAN_ASK[need])]
+    asks = facts.get("asks")
+    tips += (
+        [gettext(texts.PLAN_BRING[a]) for a in asks if a in texts.PLAN_BRING]
+        if isinstance(asks, list)
+        else []
+    )
+    if facts.get("anonymous") in texts.ANONYMOUS_TEXTS and facts["anonymous"] != "name_needed":
+        tips.append(gettext(texts.ANONYMOUS_TEXTS[str(facts["anonymous"])]))
+    ways = facts.get("first_contact")
+    if isinstance(ways, list):
+        tips += [
+            gettext(texts.PLAN_FIRST_CONTACT[w]) for w in ways if w in texts.PLAN_FIRST_CONTACT
+        ]
+    if facts.get("interpreter") is True:
+        tips.append(gettext(texts.PLAN_INTERPRETER))
+    return tuple(tips)
 
 
 def _with_opening(sections: list[Section], now: datetime) -> list[Section]:

@@ -44,6 +44,10 @@ class Saved:
     lang: str
     expires_on: date
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """The answers as the form pairs they were posted as."""
+        return [(key, value) for key, values in self.answers.items() for value in values]
+
 
 def new_token() -> str:
     """A fresh unguessable token from the operating system's CSPRNG."""

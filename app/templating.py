@@ -178,6 +178,7 @@ def build_templates(
         spoken_labels=texts.SPOKEN_LANGUAGE_LABELS,
         hidden_fields=hidden_fields,
         contact_facts=contact_facts,
+        plan_when_titles=texts.PLAN_WHEN_TITLES,
     )
     # Babel's calendar is Gregorian only: Thai pages show CE years, on purpose and consistently.
     env.filters["long_date"] = lambda d: long_date(d, i18n.current_language.get())

@@ -486,3 +486,62 @@ CLOSED_OPENS_TOMORROW = N_("Closed now. Opens tomorrow at %(time)s.")
 CLOSED_OPENS_ON = N_("Closed now. Opens on %(day)s at %(time)s.")
 CLOSED_NOW = N_("Closed now.")
 HOLIDAY_MAY_DIFFER = N_("Today is a public holiday: the hours may be different.")
+
+# --- Her own plan ----------------------------------------------------------------------------
+
+# Her first need this week, the next two this month, the rest later.
+PLAN_WHEN_TITLES = {
+    "week": N_("This week"),
+    "month": N_("This month"),
+    "later": N_("Later"),
+}
+# What to ask the service for each need, in her words.
+PLAN_ASK = {
+    "housing": N_("Ask: can you help me find a safe place to live that I can afford?"),
+    "income": N_("Ask: which benefits or allowances can I get, and how do I apply?"),
+    "work": N_("Ask: can you help me find other work?"),
+    "education": N_("Ask: which course or training fits me, and who pays for it?"),
+    "debts": N_("Ask: can you help me get an overview of my debts and make a plan?"),
+    "physical_health": N_("Ask: can I get a check-up or a test, and what does it cost?"),
+    "mental_health": N_("Ask: who can I talk to about how I feel?"),
+    "addiction": N_("Ask: what help is there for alcohol, drugs or gambling?"),
+    "safety": N_("Ask: how can I be safe, and who can I call if something happens?"),
+    "legal": N_("Ask: what are my rights, and what can I do about my papers?"),
+    "social_network": N_("Ask: where can I meet people who understand my situation?"),
+    "daily_life": N_("Ask: can someone help me with my daily routine and practical things?"),
+}
+PLAN_BRING = {
+    "id_document": N_("Bring an ID document, if you have one."),
+    "bsn": N_("Have your citizen service number (BSN) at hand."),
+    "address": N_("They will ask for your address."),
+    "name": N_("They will ask your name."),
+}
+PLAN_FIRST_CONTACT = {
+    "walk_in": N_("You can walk in without an appointment."),
+    "appointment": N_("Make an appointment first."),
+    "call_back": N_("They call you back."),
+}
+PLAN_INTERPRETER = N_("Ask for an interpreter if you need one.")
+PLAN_NO_SERVICE = N_(
+    "We found no service for this. The exit programme or your municipality can look with you."
+)
+
+# --- The pocket card -------------------------------------------------------------------------
+
+# The card may be seen by anyone: short, plain labels, none of which names the work.
+CARD_START = N_("Where to start")
+CARD_EMERGENCY = N_("Emergency")
+CARD_NEED = {
+    "housing": N_("Housing"),
+    "income": N_("Income"),
+    "work": N_("Work"),
+    "education": N_("Training"),
+    "debts": N_("Debts"),
+    "physical_health": N_("Health"),
+    "mental_health": N_("How you feel"),
+    "addiction": N_("Alcohol, drugs or gambling"),
+    "safety": N_("Safety"),
+    "legal": N_("Papers and legal questions"),
+    "social_network": N_("People around you"),
+    "daily_life": N_("Daily life"),
+}

@@ -47,7 +47,8 @@ def person_groups(answers: Answers) -> tuple[str, ...]:
 
 
 def effective_needs(answers: Answers) -> tuple[str, ...]:
-    """Her chosen needs plus those her other answers point to, in the contract's order."""
+    """Her chosen needs plus those her other answers point to: in her own order where she gave
+    one, the rest in the contract's order."""
     needs = set(answers.needs)
     if answers.debts_level in ("problematic", "manageable"):
         needs.add("debts")
@@ -59,7 +60,8 @@ def effective_needs(answers: Answers) -> tuple[str, ...]:
         needs.add("legal")
     if answers.signals or answers.danger_now == "yes" or answers.age_group == "under_18":
         needs.add("safety")
-    return tuple(n for n in NEEDS if n in needs)
+    ordered = tuple(dict.fromkeys(n for n in answers.order if n in needs))
+    return ordered + tuple(n for n in NEEDS if n in needs and n not in ordered)
 
 
 def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:

@@ -105,6 +105,8 @@ class Answers:
     residence: str | None = None
     signals: frozenset[str] = frozenset()
     danger_now: str | None = None
+    # Her own order of needs, first the most important; needs she did not order follow.
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

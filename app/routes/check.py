@@ -13,6 +13,7 @@ from app.answers import Checked, check_answers
 from app.catalog import Catalog
 from app.deps import Site, SiteDep
 from app.forms import read_form, single
+from app.matching.types import NEEDS
 from app.templating import hidden_fields
 
 router = APIRouter(include_in_schema=False)
@@ -34,11 +35,14 @@ async def submit(request: Request, site: SiteDep) -> Response:
     step = single(pairs, "step")
     if step is not None and step not in STEP_NUMBERS:
         raise HTTPException(status_code=422)
+    up = single(pairs, "up")  # "move this need up" in her own order, on the result page
+    if up is not None and up not in NEEDS:
+        raise HTTPException(status_code=422)
     checked = check_answers(
         pairs,
         resolve_place=site.catalog.resolve_municipality,
         allow_skip=True,
-        extra_fields=frozenset({"step"}),
+        extra_fields=frozenset({"step", "up"}),
     )
     if not checked.ok:
         first = next((f for f in checked.errors if f in texts.STEP_OF), None)
@@ -46,7 +50,7 @@ async def submit(request: Request, site: SiteDep) -> Response:
         return render_step(request, site, checked, number, status_code=422)
     if step is not None:
         return render_step(request, site, checked, int(step))
-    return render_result(request, site, checked)
+    return render_result(request, site, checked.with_moved_up(up) if up else checked)
 
 
 def render_step(

@@ -35,11 +35,11 @@ def _directory_context(catalog: Catalog, filters: directory.Filters) -> dict[str
 
 @router.get("/{lang}/directory")
 async def directory_page(request: Request, site: SiteDep) -> Response:
-    """Every provider, national first, then by region."""
+    """National help, and a choice of region for the help there."""
     return site.pages.response(
         request,
         "pages/directory.html",
-        lambda: _directory_context(site.catalog, directory.Filters()),
+        lambda: _directory_context(site.catalog, directory.Filters(national_only=True)),
     )
 
 

@@ -67,10 +67,7 @@ async def show(request: Request, site: SiteDep, token: str) -> Response:
     saved = await saved_results.read(engine=site.engine, token=token, today=date.today())
     if saved is None:
         raise HTTPException(status_code=404)
-    checked = check_answers(
-        [(k, v) for k, values in saved.answers.items() for v in values],
-        resolve_place=catalog.resolve_municipality,
-    )
+    checked = check_answers(saved.pairs(), resolve_place=catalog.resolve_municipality)
     base = site.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
     info = overview.saved_info(base_url=base, lang=lang, token=token, saved=saved)
     return _page(request, site, checked, saved=info)

@@ -88,6 +88,10 @@ def test_result_and_saved_result(page: Any, lang: str, profile: str) -> None:
         page.click("form[action$='/r'] button[type=submit]")
     assert "/r/" in page.url
     assert_accessible(page, f"saved result ({profile})")
+    with page.expect_navigation():
+        page.click(".pocket-link a")
+    assert page.locator(".pocket-card").count() == 1
+    assert_accessible(page, f"pocket card ({profile})")
 
 
 ERROR_CASES = [

@@ -67,3 +67,46 @@ def test_without_javascript_the_place_list_is_grouped_and_has_no_filter(
     page.goto("/en/check")
     assert page.locator("#municipality-filter").count() == 0
     assert page.locator("#municipality optgroup").count() == 12
+
+
+# A6 is 105 x 148 mm; at 96 CSS pixels to the inch that is 396.9 x 559.4 px.
+A6_PX = (105 / 25.4 * 96, 148 / 25.4 * 96)
+
+
+def open_card(page: Any, lang: str, profile: str) -> None:
+    """Her result, then the pocket card by its button, as she would make it."""
+    page.goto(f"/{lang}/about")
+    helpers.submit_form(page, f"/{lang}/check", helpers.answer_pairs(helpers.PROFILES[profile]))
+    with page.expect_navigation():
+        page.click(".pocket-link button[type=submit]")
+    page.wait_for_selector(".pocket-card")
+
+
+@pytest.mark.parametrize("lang", helpers.LANGS)
+@pytest.mark.parametrize("profile", sorted(helpers.PROFILES))
+def test_the_pocket_card_prints_alone_on_one_page_within_a6(
+    page: Any, lang: str, profile: str
+) -> None:
+    open_card(page, lang, profile)
+    page.emulate_media(media="print")
+    assert pdf_pages(page.pdf(format="A4", print_background=False)) == 1
+    box = page.locator(".pocket-card").bounding_box()
+    assert box["width"] <= A6_PX[0] + 1 and box["height"] <= A6_PX[1] + 1, box
+    for selector in ("main h1", ".lead", ".print-hint", ".site-header", ".quick-exit", "form"):
+        for element in page.locator(selector).all():
+            assert not element.is_visible(), selector
+    assert page.locator(".pocket-card__line").first.is_visible()
+
+
+def test_the_pocket_card_is_black_and_grey_only(page: Any) -> None:
+    """It must read the same from a grey-scale printer: no colour carries anything."""
+    open_card(page, "en", "exploitation")
+    page.emulate_media(media="print")
+    colours = page.evaluate(
+        """() => [...document.querySelectorAll('.pocket-card, .pocket-card *')].flatMap(e => {
+            const s = getComputedStyle(e);
+            return [s.color, s.backgroundColor, s.borderTopColor];
+        })"""
+    )
+    channels = [[int(c) for c in re.findall(r"[\d.]+", colour)[:3]] for colour in colours]
+    assert channels and all(r == g == b for r, g, b in channels), sorted(set(colours))

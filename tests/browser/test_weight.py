@@ -28,9 +28,6 @@ from tests.browser.helpers import (
 MAX_REQUESTS = 4
 # Bytes after gzip, per kind of resource.
 BUDGET = {"document": 20 * 1024, "stylesheet": 15 * 1024, "script": 5 * 1024}
-# The unfiltered directory lists the whole catalogue (107 services and growing, 24 KB in Thai
-# today); until it asks for a region first (noted on issue 13), it has a larger page budget.
-PAGE_BUDGET = {"directory": {"document": 32 * 1024}}
 
 GET_PAGES = ["", "check", "safety", "privacy", "about", "no-such-page"]
 
@@ -73,8 +70,7 @@ def over_budget(measured: dict[str, Any], name: str) -> list[str]:
         problems.append(f"{name}: requests to other hosts: {measured['foreign']}")
     if len(measured["requests"]) > MAX_REQUESTS:
         problems.append(f"{name}: {len(measured['requests'])} requests: {measured['requests']}")
-    page_name = name.split("-", 1)[1] if "-" in name else name
-    for kind, limit in {**BUDGET, **PAGE_BUDGET.get(page_name, {})}.items():
+    for kind, limit in BUDGET.items():
         size = measured["gzip_bytes"].get(kind, 0)
         if size > limit:
             problems.append(f"{name}: {kind} is {size} bytes after gzip, over {limit}")

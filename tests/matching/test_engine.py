@@ -287,3 +287,29 @@ def test_a_need_nothing_covers_anywhere_is_a_gap_with_or_without_a_place() -> No
         result = match(Answers(municipality=place, needs=frozenset({"addiction"})), CATALOGUE)
         assert result.gaps == ("addiction",)
         assert result.uncovered == ("addiction",)
+
+
+class TestHerOwnOrder:
+    def test_her_order_comes_first_and_the_rest_follows_the_contract(self) -> None:
+        answers = Answers(
+            needs=frozenset({"housing", "debts", "work"}),
+            other_income="none",
+            order=("work", "debts"),
+        )
+        assert effective_needs(answers) == ("work", "debts", "housing", "income")
+
+    def test_a_need_she_does_not_have_in_her_order_is_ignored(self) -> None:
+        answers = Answers(needs=frozenset({"housing"}), order=("debts", "housing"))
+        assert effective_needs(answers) == ("housing",)
+
+    def test_the_options_follow_her_order(self) -> None:
+        needs = frozenset({"legal", "physical_health"})
+        first = match(Answers(needs=needs, order=("legal", "physical_health")), CATALOGUE)
+        second = match(Answers(needs=needs, order=("physical_health", "legal")), CATALOGUE)
+        assert ids(first, "need")[:2] == ["national-legal", "national-health"]
+        assert ids(second, "need")[:2] == ["national-health", "national-legal"]
+        assert second.needs == ("physical_health", "legal")
+
+    def test_order_in_order_out_the_same_answers_give_the_same_result(self) -> None:
+        answers = Answers(needs=frozenset({"debts", "legal"}), order=("legal",))
+        assert match(answers, CATALOGUE) == match(answers, CATALOGUE)

@@ -17,21 +17,35 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_directory_lists_every_provider(client: TestClient, lang: str) -> None:
+def test_the_first_view_lists_national_help_and_asks_for_a_region(
+    client: TestClient, lang: str
+) -> None:
     soup = get_page(client, f"/{lang}/directory")
     catalog = load_catalog(ROOT / "data")
-    shown = {
-        h["id"].split("-", 2)[2]
-        for h in soup.select(".option h3")
-        if h["id"].startswith("card-national-")
-    }
-    regional = {h["id"] for h in soup.select(".option h3")}
+    shown = {h["id"].removeprefix("card-national-") for h in soup.select(".option h3")}
+    assert shown == {p.id for p in catalog.providers.values() if p.regions == ["national"]}
+    chooser = soup.select(".region-list button[name=region]")
+    assert [b["value"] for b in chooser] == list(catalog.regions)
+    assert soup.select_one(".region-list")["method"] == "post"
+
+
+def test_all_regions_lists_every_provider(client: TestClient) -> None:
+    response = client.post("/en/directory", content="region=&need=&group=", headers=FORM)
+    soup = parse_page(response, lang="en")
+    catalog = load_catalog(ROOT / "data")
+    shown = {h["id"] for h in soup.select(".option h3")}
     for p in catalog.providers.values():
         if p.is_municipal_desk():
-            continue  # listed in the desk table of its region (below)
-        area = p.regions[0]
-        assert f"card-{area}-{p.id}" in regional, p.id
-    assert shown == {p.id for p in catalog.providers.values() if p.regions == ["national"]}
+            continue  # listed in the desk table of its region
+        assert f"card-{p.regions[0]}-{p.id}" in shown, p.id
+
+
+def test_a_region_shows_its_own_help_and_its_municipalities(client: TestClient) -> None:
+    response = client.post("/en/directory", content="region=twente", headers=FORM)
+    soup = parse_page(response, lang="en")
+    areas = {h["id"].split("-")[1] for h in soup.select(".option h3")}
+    assert areas == {"national", "twente"}
+    assert "Enschede" in soup.select_one(".desks").get_text()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -69,7 +83,19 @@ def test_a_group_filter_shows_only_help_for_that_group(client: TestClient) -> No
 
 
 def test_a_filter_that_matches_nothing_says_so(client: TestClient) -> None:
-    response = client.post("/en/directory", content="region=flevoland&group=thai", headers=FORM)
+    catalog = load_catalog(ROOT / "data")
+    empty = [
+        (region, group)
+        for region in catalog.regions
+        for group in GROUPS
+        if not any(
+            group in p.groups and (region in p.regions or "national" in p.regions)
+            for p in catalog.providers.values()
+        )
+    ]
+    assert empty, "every region has help for every group: pick another empty filter"
+    region, group = empty[0]
+    response = client.post("/en/directory", content=f"region={region}&group={group}", headers=FORM)
     soup = parse_page(response, lang="en")
     assert soup.select(".option") == []
     assert soup.select_one("main .notice") is not None

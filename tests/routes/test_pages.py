@@ -146,6 +146,8 @@ ROUTES = [
     "/nl/check",
     "/nl/r",
     "/nl/r/" + "A" * 43,
+    "/nl/card",
+    "/nl/r/" + "A" * 43 + "/card",
     "/nl/safety",
     "/nl/privacy",
     "/nl/about",
