@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -172,6 +173,13 @@ def _option_view(
 Section = tuple[str, str, tuple[OptionView, ...]]
 
 
+def start_here(sections: Sequence[Section]) -> ProviderRecord | None:
+    """The region's place to start, where the page has one."""
+    return next(
+        (o.provider for name, _, opts in sections if name == "start_here" for o in opts), None
+    )
+
+
 def when_for(position: int) -> str:
     """Her first need is for this week, the next two for this month, the rest for later."""
     return "week" if position == 0 else "month" if position < 3 else "later"
@@ -189,9 +197,7 @@ def _plan(needs: tuple[str, ...], sections: list[Section]) -> tuple[PlanStep, ..
         if name != "urgent"
         for o in opts
     ]
-    hub = next(
-        (o.provider for name, _, opts in sections if name == "start_here" for o in opts), None
-    )
+    hub = start_here(sections)
     steps = []
     for position, need in enumerate(needs):
         provider = next((o.provider for o in cards if need in o.covers), hub)

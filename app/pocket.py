@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app import texts
 from app.catalog import ProviderRecord
 from app.i18n import gettext
-from app.overview import Overview
+from app.overview import Overview, start_here
 
 # A card in a pocket or a wallet may be seen by anyone: no organisation's name goes on it, and
 # no web address with one of these in it (they name the work or the situation she is leaving).
@@ -42,10 +42,7 @@ def reach(provider: ProviderRecord) -> tuple[str | None, str | None]:
 
 def card_lines(view: Overview) -> tuple[CardLine, ...]:
     """Where to start, then three of her needs in her order; each service once, if reachable."""
-    start = next(
-        (opts[0].provider for name, _, opts in view.sections if name == "start_here" and opts),
-        None,
-    )
+    start = start_here(view.sections)
     candidates = [(gettext(texts.CARD_START), start, False)] + [
         (gettext(texts.CARD_NEED[step.need]), step.provider, True) for step in view.plan
     ]
