@@ -5,13 +5,23 @@ from __future__ import annotations
 from contextvars import ContextVar
 from pathlib import Path
 
+from babel import Locale
 from babel.support import Translations
 
-# The site's languages; the first is the default. Adding one = a catalogue + descriptions.
+# The site's languages; the first is the default. Adding one = this line, a catalogue under
+# locales/ and a description in data/ for every provider: nothing else names a language.
 LANGUAGES = ("nl", "en", "th")
 DEFAULT_LANGUAGE = LANGUAGES[0]
+
+
+def _own_name(code: str) -> str:
+    """A language named in itself ("Română", "Български"), from Babel's CLDR data."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
 # Each language named in itself, so a reader finds her own in any page's switcher.
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "th": "ไทย"}
+LANGUAGE_NAMES = {code: _own_name(code) for code in LANGUAGES}
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 # An Accept-Language header longer than this is cut before parsing; browsers send < 200 bytes.

@@ -20,7 +20,7 @@ from app.catalog import load_catalog
 from app.deps import Services
 from app.ratelimit import RateLimiter
 from app.rights import load_rights
-from app.routes import api, card, check, directory, health, pages, results
+from app.routes import api, card, check, directory, health, pages, results, seo
 from app.security import SiteMiddleware
 from app.settings import Settings
 from app.templating import PageCache, build_templates, load_static
@@ -39,7 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         i18n.load_translations()
         static_urls, static_files = load_static()
         templates = build_templates(
-            static_urls=static_urls, exit_url=settings.exit_url, result_days=settings.result_days
+            static_urls=static_urls,
+            exit_url=settings.exit_url,
+            result_days=settings.result_days,
+            public_url=settings.public_url,
         )
         limits = {
             "save": settings.rate_limit_saves_per_minute,
@@ -49,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             catalog=catalog,
             templates=templates,
-            pages=PageCache(templates),
+            pages=PageCache(templates, settings.public_url),
             static_files=static_files,
             secret=settings.secret_key.encode() or secrets.token_bytes(32),
             rate_limiter=RateLimiter(limits=limits) if settings.rate_limit_enabled else None,
@@ -87,9 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         server_error=_server_error,
     )
     # Routes are tried in order: the questionnaire and results first, since every route tried
-    # before the one that matches costs time; then health and API, before the pages' /{lang},
-    # which would otherwise catch /healthz.
-    for module in (check, results, card, health, api, pages, directory):
+    # before the one that matches costs time; then health, API and robots.txt and the sitemap,
+    # before the pages' /{lang}, which would otherwise catch /healthz and /robots.txt.
+    for module in (check, results, card, health, api, seo, pages, directory):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -5,23 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from babel import Locale
+
 from app.catalog import Catalog, ProviderRecord
-from app.matching.types import NATIONAL
+from app.matching.types import LANGUAGES, NATIONAL
 
 # Stable identifiers: the same record gets the same UUID in every export.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://verder.example/hsds")
 HSDS_VERSION = "3.0"
-# ISO 639-1 codes of the questionnaire's languages ("other" has none).
+# English names of the questionnaire's languages by ISO 639-1 code ("other" has none).
 LANGUAGE_NAMES = {
-    "nl": "Dutch",
-    "en": "English",
-    "th": "Thai",
-    "ro": "Romanian",
-    "bg": "Bulgarian",
-    "hu": "Hungarian",
-    "es": "Spanish",
-    "pl": "Polish",
-    "pt": "Portuguese",
+    code: Locale.parse(code).get_display_name("en") for code in LANGUAGES if code != "other"
 }
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from babel import Locale
+from babel.lists import format_list
 from markupsafe import Markup
 
 from app import opening, texts
@@ -74,6 +76,8 @@ class Overview:
     sections: tuple[tuple[str, str, tuple[OptionView, ...]], ...]
     gaps: tuple[str, ...]
     plan: tuple[PlanStep, ...] = ()
+    # Which of her languages no service here speaks, and how to get an interpreter; or ().
+    language_note: tuple[str, ...] = ()
 
     def plan_by_when(self) -> tuple[tuple[str, tuple[PlanStep, ...]], ...]:
         """Her plan's steps under this week, this month and later, leaving out empty ones."""
@@ -142,6 +146,7 @@ def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
     sections = _with_opening(sections, now)
     return Overview(
+        language_note=language_note(result.languages, sections, lang),
         plan=_plan(result.needs, sections),
         result=result,
         profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
@@ -171,6 +176,31 @@ def _option_view(
 
 
 Section = tuple[str, str, tuple[OptionView, ...]]
+
+# Languages every service here speaks, or that are not a language; never worth a note.
+_NO_NOTE = {"nl", "other"}
+
+
+def language_note(spoken: Sequence[str], sections: Sequence[Section], lang: str) -> tuple[str, ...]:
+    """When no option speaks one of her languages: say which, and who can arrange a tolk."""
+    providers = list({o.provider.id: o.provider for _, _, opts in sections for o in opts}.values())
+    unmatched = [
+        code
+        for code in spoken
+        if code not in _NO_NOTE and not any(code in p.languages for p in providers)
+    ]
+    if not unmatched:
+        return ()
+    # Babel's names, in the page's language and as written inside a sentence ("română").
+    names = [Locale.parse(code).get_display_name(lang) or code for code in unmatched]
+    sentences = [gettext(texts.NO_LANGUAGE_TEXT) % {"languages": format_list(names, locale=lang)}]
+    interpreters = [p.name for p in providers if known_facts(p).get("interpreter") is True]
+    if interpreters:
+        listed = format_list(interpreters, locale=lang)
+        sentences.append(gettext(texts.INTERPRETER_KNOWN_TEXT) % {"names": listed})
+    else:
+        sentences.append(gettext(texts.INTERPRETER_UNKNOWN_TEXT))
+    return tuple(sentences)
 
 
 def start_here(sections: Sequence[Section]) -> ProviderRecord | None:

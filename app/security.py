@@ -157,7 +157,7 @@ def _cached_page(scope: Scope) -> tuple[str, bytes] | None:
     parts = getattr(getattr(scope.get("app"), "state", None), "services", None)
     if parts is None:
         return None
-    page: tuple[str, bytes] | None = parts.pages.by_path.get(scope["path"])
+    page: tuple[str, bytes] | None = parts.pages.lookup(scope)
     if page is None:
         return None
     # A method-override header is refused (405) by the ordinary path; never serve it a page.

@@ -140,7 +140,7 @@ class LanguageTemplates(Jinja2Templates):
 
 
 def build_templates(
-    *, static_urls: dict[str, str], exit_url: str, result_days: int
+    *, static_urls: dict[str, str], exit_url: str, result_days: int, public_url: str = ""
 ) -> Jinja2Templates:
     """Create the Environment once, one overlay per language, and wrap them for Starlette."""
     env = Environment(
@@ -186,6 +186,19 @@ def build_templates(
     envs = {lang: env.overlay(extensions=[FoldTranslations]) for lang in i18n.LANGUAGES}
     for lang, overlay in envs.items():
         overlay.verder_language = lang  # type: ignore[attr-defined]
+
+    def page_context(request: Request) -> dict[str, Any]:
+        """Variables every page needs: its language and the same page in every language."""
+        path = request.scope["path"]  # not request.url, which builds the whole URL first
+        rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+        return {
+            "lang": i18n.current_language.get(),
+            "alternates": [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES],
+            # Search engines want hreflang links absolute: the head puts this base in front.
+            "site_url": origin(request.scope, public_url),
+            "path": path,
+        }
+
     return LanguageTemplates(envs, context_processors=[page_context])
 
 
@@ -205,40 +218,63 @@ def long_date(day: date, lang: str) -> str:
     return format_date(day, "long", locale=lang)
 
 
-def page_context(request: Request) -> dict[str, Any]:
-    """Variables every page needs: its language and the same page in the other languages."""
-    lang = i18n.current_language.get()
-    path = request.scope["path"]  # not request.url, which builds the whole URL first
-    rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
-    alternates = [(code, f"/{code}/{rest}") for code in i18n.LANGUAGES]
-    return {"lang": lang, "alternates": alternates, "path": path}
+# A Host header goes into absolute links only when it looks like a host name (and port).
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+
+
+def origin(scope: Any, public_url: str) -> str:
+    """The site's base for absolute links: VERDER_PUBLIC_URL, else the request's own origin."""
+    if public_url:
+        return public_url.rstrip("/")
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+    if not _HOST.fullmatch(host):
+        server = scope.get("server")
+        if not server:
+            host = "localhost"
+        else:
+            host = server[0] if server[1] in (80, 443) else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 class PageCache:
-    """Pages that depend only on their language are rendered once per language and reused.
+    """Pages that depend only on their language (and origin) are rendered once and reused.
 
     Their content changes only with the code, the translations or the catalogue, all of which
     are fixed for the life of the process; so the cache never needs invalidating.
     """
 
-    def __init__(self, templates: Jinja2Templates) -> None:
+    # Pages carry absolute links, so without VERDER_PUBLIC_URL they differ by Host header;
+    # pages are kept for this many hosts at most, so that made-up hosts cannot fill memory.
+    MAX_ORIGINS = 4
+
+    def __init__(self, templates: Jinja2Templates, public_url: str = "") -> None:
         self.templates = templates
-        self._bodies: dict[tuple[str, str], bytes] = {}
-        # Exact path -> (route template, body) of pages served once through their route:
-        # SiteMiddleware answers later GETs of that path from here, without routing.
-        self.by_path: dict[str, tuple[str, bytes]] = {}
+        self.public_url = public_url
+        self._bodies: dict[tuple[str, str, str], bytes] = {}
+        self._origins: set[str] = set()
+        # (origin, exact path) -> (route template, body) of pages served once through their
+        # route: SiteMiddleware answers later GETs of that path from here, without routing.
+        self.by_path: dict[tuple[str, str], tuple[str, bytes]] = {}
+
+    def lookup(self, scope: Any) -> tuple[str, bytes] | None:
+        """The page already rendered for this GET's origin and exact path, if any."""
+        return self.by_path.get((origin(scope, self.public_url), scope["path"]))
 
     def response(
         self, request: Request, name: str, context: Callable[[], dict[str, Any]]
     ) -> Response:
         """The page `name` for the request's language; `context` is called on first render only."""
-        key = (name, i18n.current_language.get())
+        base = origin(request.scope, self.public_url)
+        key = (name, i18n.current_language.get(), base)
         body = self._bodies.get(key)
         if body is None:
-            rendered = self.templates.TemplateResponse(request, name, context())
-            body = self._bodies[key] = bytes(rendered.body)
+            body = bytes(self.templates.TemplateResponse(request, name, context()).body)
+            if base not in self._origins and len(self._origins) >= self.MAX_ORIGINS:
+                return Response(body, media_type="text/html; charset=utf-8")
+            self._origins.add(base)
+            self._bodies[key] = body
         route = request.scope.get("route")
         if request.method == "GET" and not request.scope["query_string"] and route is not None:
             # Only a bare GET: a query string may change the page (home's ?deleted=1).
-            self.by_path[request.url.path] = (route.path, body)
+            self.by_path[(base, request.scope["path"])] = (route.path, body)
         return Response(body, media_type="text/html; charset=utf-8")

@@ -330,6 +330,16 @@ OPTION_REASON_TEXTS = {
 IN_REGION_TEXT = N_("In your region: %(region)s.")
 SERVES_NEED_TEXT = N_("Helps with: %(needs)s.")
 LANGUAGE_TEXT = N_("They speak %(language)s.")
+# When no service on her page speaks a language she gave: say so, and how to get an interpreter.
+NO_LANGUAGE_TEXT = N_("None of these services says it speaks %(languages)s.")
+INTERPRETER_KNOWN_TEXT = N_(
+    "Ask for an interpreter (tolk) when you make contact. These services say they can arrange "
+    "one: %(names)s."
+)
+INTERPRETER_UNKNOWN_TEXT = N_(
+    "Ask for an interpreter (tolk) when you make contact. We do not know yet which of these "
+    "services can arrange one."
+)
 GAP_TEXT = N_(
     "We found nothing in your region for: %(need)s. The national options can help, "
     "and the exit programme can look for help with you."

@@ -33,6 +33,12 @@ def parse_page(response: Response, *, lang: str, status: int = 200) -> Beautiful
         # Every page in a language names itself in every site language, and a default; only
         # the page that leaves the site (and error pages) name none.
         assert set(alternates) == {*LANGUAGES, "x-default"}, sorted(alternates)
+        # Absolute, one origin, the same page under each language's prefix.
+        base = alternates["x-default"].removesuffix("/")
+        assert re.fullmatch(r"https?://[^/]+", base), alternates["x-default"]
+        rests = {alternates[code].removeprefix(f"{base}/{code}/") for code in LANGUAGES}
+        assert all(alternates[code].startswith(f"{base}/{code}/") for code in LANGUAGES)
+        assert len(rests) == 1, alternates
     h1s = soup.select("h1")
     assert len(h1s) == 1, f"expected one h1, found {len(h1s)}"
     title = normalize_spaces(soup.title.get_text()) if soup.title else ""
@@ -48,7 +54,8 @@ def parse_page(response: Response, *, lang: str, status: int = 200) -> Beautiful
     assert not soup.select("[style]"), "inline style attributes break the CSP"
     for script in soup.select("script"):
         assert script.get("src", "").startswith("/static/"), "inline or foreign script"
-    for link in soup.select("link[href]"):
+    for link in soup.select("link[href]:not([rel=alternate])"):
+        # Only the hreflang links are absolute (and on the page's own origin, checked above).
         assert link["href"].startswith(("/", "data:")), f"another host: {link['href']}"
     for a in soup.select("a[href^='http']"):
         assert set(a.get("rel", [])) >= {"noreferrer", "noopener"}, a

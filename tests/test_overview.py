@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from app import i18n, overview
 from app.answers import Checked, check_answers
-from app.catalog import Catalog, load_catalog
+from app.catalog import BeforeContact, Catalog, Fact, load_catalog
 from app.saved_results import Saved
 from app.settings import Settings
 from tests.factories import ANSWER_SETS, pairs
@@ -97,3 +98,55 @@ def test_a_saved_page_carries_no_answers_in_its_forms(catalog: Catalog, in_langu
     assert (
         'name="needs"' in overview.page_context(view, checked=answers, secret=b"k")["carry_fields"]
     )
+
+
+def with_languages(catalog: Catalog, name: str, languages: list[str]) -> Checked:
+    """An answer set of tests/factories.py with other languages she can talk in."""
+    answers = [(f, v) for f, v in pairs(name) if f != "languages"]
+    result = check_answers(
+        answers + [("languages", lang) for lang in languages],
+        resolve_place=catalog.resolve_municipality,
+    )
+    assert result.ok, result.errors
+    return result
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_when_no_service_speaks_her_language_the_overview_says_so_and_how_to_get_a_tolk(
+    catalog: Catalog, in_language: str
+) -> None:
+    answers = with_languages(catalog, "amsterdam_complex", ["ro", "bg", "nl"])
+    view = overview.build(catalog=catalog, checked=answers, now=NOW)
+    spoken = {lang for o in view.options() for lang in o.provider.languages}
+    assert not {"ro", "bg"} & spoken, "the premise: nothing on this page speaks them"
+    assert view.language_note[0] == "None of these services says it speaks Romanian and Bulgarian."
+    assert "interpreter (tolk)" in view.language_note[1]
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_a_service_that_speaks_her_language_comes_first_and_no_note_is_needed(
+    catalog: Catalog, in_language: str
+) -> None:
+    answers = with_languages(catalog, "den_haag_signals", ["ro"])
+    view = overview.build(catalog=catalog, checked=answers, now=NOW)
+    assert view.language_note == ()
+    regional = [o for o in view.options() if o.provider.regions != ("national",)]
+    speaks = [o for o in view.options() if "ro" in o.provider.languages]
+    assert speaks and "They speak Romanian." in speaks[0].why
+    assert view.result.languages == ("ro",)
+    assert regional
+
+
+@pytest.mark.parametrize("in_language", ["en", "th"], indirect=True)
+def test_the_note_names_the_services_that_say_they_arrange_an_interpreter(
+    catalog: Catalog, in_language: str
+) -> None:
+    answers = with_languages(catalog, "amsterdam_complex", ["pl"])
+    view = overview.build(catalog=catalog, checked=answers, now=NOW)
+    first = view.options()[0].provider
+    fact = Fact[bool](value=True, source="https://example.org/tolk")
+    helps = first.model_copy(update={"before_contact": BeforeContact(interpreter=fact)})
+    sections = [("need", "", (replace(view.options()[0], provider=helps),))]
+    note = overview.language_note(("pl",), sections, in_language)
+    assert len(note) == 2 and first.name in note[1]
+    assert "Polish" in note[0] or "โปแลนด์" in note[0]

@@ -57,7 +57,7 @@ def test_a_page_served_again_from_the_cache_is_the_same_page_with_the_same_heade
 ) -> None:
     caplog.set_level(logging.INFO, logger="verder.access")
     first = client.get(url)
-    assert url in client.app.state.services.pages.by_path, "the second request skips the route"
+    assert ("http://testserver", url) in client.app.state.services.pages.by_path, "cached"
     second = client.get(url)
     assert second.status_code == first.status_code == 200
     assert second.content == first.content

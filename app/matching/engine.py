@@ -8,6 +8,7 @@ from operator import itemgetter
 from app.matching.rules import DANGER_NOW_CODE, decide_profile
 from app.matching.types import (
     HUB_KINDS,
+    LANGUAGES,
     NEEDS,
     Answers,
     Candidate,
@@ -142,6 +143,7 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         options=tuple(picker.options),
         # Her needs with nothing in her region, and those nothing on the page covers at all.
         gaps=tuple(n for n in needs if n in regional_gaps or n in uncovered),
+        languages=tuple(lang for lang in LANGUAGES if lang in answers.languages),
     )
 
 

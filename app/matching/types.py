@@ -314,6 +314,7 @@ class MatchResult:
     options: tuple[Option, ...]
     gaps: tuple[str, ...]  # her needs that nothing in her region covers
     uncovered: tuple[str, ...] = ()  # her needs that no option on the page covers at all
+    languages: tuple[str, ...] = ()  # the languages she can talk in, as she gave them
 
     def section(self, name: str) -> tuple[Option, ...]:
         """Return the options of one section, in order."""

@@ -14,6 +14,7 @@ from app.answers import Checked, check_answers
 from app.deps import Site, SiteDep, rate_limit
 from app.forms import read_form, single
 from app.security import csrf_verdict
+from app.templating import origin
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,7 +69,7 @@ async def show(request: Request, site: SiteDep, token: str) -> Response:
     if saved is None:
         raise HTTPException(status_code=404)
     checked = check_answers(saved.pairs(), resolve_place=catalog.resolve_municipality)
-    base = site.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    base = origin(request.scope, site.settings.public_url)
     info = overview.saved_info(base_url=base, lang=lang, token=token, saved=saved)
     return _page(request, site, checked, saved=info)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from app.matching.engine import effective_needs, person_groups
 from app.matching.rules import DANGER_NOW_CODE, decide_profile
 from app.matching.types import (
+    LANGUAGES,
     Answers,
     MatchCatalogue,
     MatchResult,
@@ -118,6 +119,7 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         groups=groups,
         options=tuple(picker.options),
         gaps=tuple(n for n in needs if n in regional_gaps or n in uncovered),
+        languages=tuple(lang for lang in LANGUAGES if lang in answers.languages),
     )
 
 
