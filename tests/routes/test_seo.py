@@ -78,7 +78,7 @@ def test_without_a_public_url_the_links_use_the_request_host(client: TestClient)
 def test_a_made_up_host_header_never_reaches_a_page(client: TestClient) -> None:
     response = client.get("/en/about", headers={"host": 'evil"><script>'})
     assert response.status_code == 200
-    assert "evil" not in response.text and "<script>" not in response.text.split("</head>")[0][:0]
+    assert "evil" not in response.text
     assert 'href="http://testserver/en/about"' in response.text
 
 
