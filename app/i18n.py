@@ -10,7 +10,7 @@ from babel.support import Translations
 
 # The site's languages; the first is the default. Adding one = this line, a catalogue under
 # locales/ and a description in data/ for every provider: nothing else names a language.
-LANGUAGES = ("nl", "en", "th")
+LANGUAGES = ("nl", "en", "th", "ro", "bg", "hu", "es", "pl", "pt")
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
 

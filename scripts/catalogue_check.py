@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import quality  # noqa: E402
 from app.catalog import Catalog, CatalogError, load_catalog  # noqa: E402
+from app.i18n import LANGUAGES  # noqa: E402
 from app.matching.types import GROUPS, NATIONAL, NEEDS  # noqa: E402
 from app.rights import load_rights  # noqa: E402
 
@@ -79,6 +80,15 @@ def check(catalog: Catalog, today: date) -> tuple[list[str], list[str]]:
     for what, value, ids in quality.duplicates(catalog):
         warnings.append(f"the same {what} {value} under {len(ids)} ids: {', '.join(ids)}")
     return errors, warnings
+
+
+def description_line(catalog: Catalog) -> str:
+    """How many provider descriptions each site language lacks, e.g. `ro 0 missing`."""
+    counts = [
+        f"{lang} {sum(lang not in p.description.texts for p in catalog.providers.values())}"
+        for lang in LANGUAGES
+    ]
+    return f"descriptions missing per language: {', '.join(counts)}"
 
 
 def sweep_lines(catalog: Catalog) -> tuple[list[str], list[str], list[str]]:
@@ -183,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary:
         print(line)
     print(f"rights: {sum(len(s.statements) for s in rights)} statements in {len(rights)} sections")
+    print(description_line(catalog))
     print(
         f"{len(catalog.regions)} regions, {len(catalog.municipalities)} municipalities, "
         f"{len(catalog.providers)} providers: {len(errors)} errors, {len(warnings)} warnings"

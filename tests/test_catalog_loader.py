@@ -103,7 +103,7 @@ def test_each_municipal_contact_becomes_a_desk_for_that_municipality_only(data_d
             id="data URL",
         ),
         pytest.param(
-            'th: "หมายเลขฉุกเฉิน"}', "}", "missing translation: th", id="missing Thai description"
+            'th: "หมายเลขฉุกเฉิน", ', "", "missing translation: th", id="missing Thai description"
         ),
         pytest.param(
             'name: "112"', 'name: "<script>alert(1)</script>"', "field name", id="markup in a name"
@@ -278,8 +278,8 @@ RECORD_1_END = 'verified_on: 2026-11-28\n  - id: "trafficking-help"'
             id="duplicate key deep in a nested mapping",
         ),
         pytest.param(
-            'th: "หมายเลขฉุกเฉิน"}',
-            'th: !!str "หมายเลขฉุกเฉิน"}',
+            'th: "หมายเลขฉุกเฉิน",',
+            'th: !!str "หมายเลขฉุกเฉิน",',
             "line 14: YAML tags such as tag:yaml.org,2002:str are not allowed",
             id="tag on a nested scalar",
         ),

@@ -1,4 +1,4 @@
-"""The nl, en and th catalogues are complete, not fuzzy, not stale and in step with the code."""
+"""Every site language's catalogue is complete, not fuzzy, not stale and in step with the code."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from app import i18n
@@ -58,7 +59,7 @@ def test_placeholders_match_the_source(lang: str) -> None:
             assert set(PLACEHOLDER.findall(text)) == wanted, m.id
 
 
-@pytest.mark.parametrize("lang", ["nl", "th"])
+@pytest.mark.parametrize("lang", [lang for lang in i18n.LANGUAGES if lang != "en"])
 def test_translations_differ_from_english_for_sentences(lang: str) -> None:
     same = [
         m.id
@@ -66,6 +67,47 @@ def test_translations_differ_from_english_for_sentences(lang: str) -> None:
         if isinstance(m.id, str) and len(m.id.split()) > 3 and m.string == m.id
     ]
     assert same == [], "left in English"
+
+
+# Look-alike letters that a wrong keyboard or font setting types instead of the right ones.
+WRONG_LETTERS = {
+    "ro": ("şţŞŢ", "Romanian writes ș and ț with a comma below, not a cedilla"),
+    "hu": ("õûÕÛ", "Hungarian writes ő and ű with a double acute"),
+    "bg": ("abcehkmoptxyABCEHKMOPTXY", "no Latin letter inside a Bulgarian word"),
+}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in WRONG_LETTERS if lang in i18n.LANGUAGES])
+def test_no_look_alike_letters(lang: str) -> None:
+    letters, why = WRONG_LETTERS[lang]
+    texts = [form for m in catalogue(lang) if m.id for form in strings(m.string)]
+    texts += [t for t in catalogue_texts(lang)]
+    if lang == "bg":
+        # Only words that mix both scripts: Dutch names and URLs stay in Latin letters.
+        mixed = re.compile(r"\b(?=\w*[а-яА-Я])(?=\w*[A-Za-z])\w+\b")
+        bad = [word for text in texts for word in mixed.findall(text)]
+    else:
+        bad = [text for text in texts if any(c in text for c in letters)]
+    assert bad == [], why
+
+
+def catalogue_texts(lang: str) -> list[str]:
+    """Every text in `lang` in data/: descriptions, hours, region names, rights."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if lang in node and isinstance(node[lang], str) and "en" in node:
+                found.append(node[lang])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((ROOT / "data").rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
 
 
 def test_the_catalogues_are_in_step_with_the_code(tmp_path: Path) -> None:

@@ -55,12 +55,28 @@ class TestSave:
         assert cards == [h.get_text() for h in reference.select(".option h3")]
         assert "ไทย" in soup.select_one(".saved").get_text(), "the language she used is shown"
 
+    def test_a_result_saved_in_bulgarian_opens_in_dutch_and_in_spanish(
+        self, client: TestClient
+    ) -> None:
+        token = saved_path(client, "bg").rsplit("/", 1)[1]
+        saved = parse_page(client.get(f"/bg/r/{token}"), lang="bg")
+        cards = [h.get_text() for h in saved.select(".option h3")]
+        assert cards
+        for lang in ("nl", "es"):
+            soup = parse_page(client.get(f"/{lang}/r/{token}"), lang=lang)
+            assert [h.get_text() for h in soup.select(".option h3")] == cards
+            assert "Български" in soup.select_one(".saved").get_text(), "the language she used"
+            assert (
+                soup.select_one(".option__why").get_text()
+                != saved.select_one(".option__why").get_text()
+            ), "the reasons are in the page's language"
+
     def test_the_saved_page_switches_language_by_plain_links(self, client: TestClient) -> None:
         path = saved_path(client)
         token = path.rsplit("/", 1)[1]
         soup = parse_page(client.get(path), lang="en")
         links = {a["href"] for a in soup.select(".languages a")}
-        assert links == {f"/nl/r/{token}", f"/th/r/{token}"}
+        assert links == {f"/{lang}/r/{token}" for lang in LANGS if lang != "en"}
 
     def test_the_saved_page_shows_until_when_it_lives(self, client: TestClient) -> None:
         soup = parse_page(client.get(saved_path(client)), lang="en")
