@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     LANGS,
     PHONE,
     PROFILES,
+    SAMPLE_LANGS,
     answer_pairs,
     screenshot,
     submit_form,
@@ -103,6 +104,14 @@ def visit_main_pages(page: Any, lang: str) -> Iterator[str]:
     yield "saved-result"
 
 
+# The elements that stick out past the screen's right edge, to say where a page overflows.
+WIDEST = r"""(limit) => [...document.body.querySelectorAll('*')]
+    .filter(el => el.getBoundingClientRect().right > limit)
+    .map(el => el.tagName.toLowerCase() + '.' + el.className + ' «'
+        + (el.textContent || '').trim().slice(0, 40) + '»')
+    .slice(-3)"""
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_phone_layout(new_context: Callable[..., Any], lang: str) -> None:
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
@@ -112,7 +121,8 @@ def test_phone_layout(new_context: Callable[..., Any], lang: str) -> None:
         seen.append(name)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE["width"]:
-            problems.append(f"{name}: {width}px wide, scrolls sideways")
+            wide = page.evaluate(WIDEST, PHONE["width"])
+            problems.append(f"{name}: {width}px wide, scrolls sideways: {wide}")
         problems += [
             f"{name}: too small to tap: {t}" for t in page.evaluate(SMALL_TARGETS, MIN_TARGET)
         ]
@@ -124,7 +134,7 @@ def test_phone_layout(new_context: Callable[..., Any], lang: str) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", SAMPLE_LANGS)
 def test_desktop_screenshots(new_context: Callable[..., Any], lang: str) -> None:
     page = new_context(viewport=DESKTOP).new_page()
     for name in visit_main_pages(page, lang):
