@@ -13,7 +13,7 @@ LANGS := $(patsubst locales/%/LC_MESSAGES,%,$(wildcard locales/*/LC_MESSAGES))
 POT := locales/messages.pot
 PO := $(foreach l,$(LANGS),locales/$(l)/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
-EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 --add-location=file --sort-output \
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 -k Np_:1c,2 --add-location=file --sort-output \
 	--no-wrap -c TRANSLATORS: --project=Verder --copyright-holder="Verder" --msgid-bugs-address="" .
 
 .PHONY: help install run init-db catalogue-check open-data test lint format i18n i18n-extract i18n-update \
@@ -40,7 +40,7 @@ i18n-compile: $(MO) ## Compile the translations (.po -> .mo)
 i18n-extract: $(VENV)/.installed ## Extract the messages from code and templates into messages.pot
 	$(EXTRACT) -o $(POT)
 
-i18n-update: i18n-extract ## Bring the nl, en and th catalogues up to date with messages.pot
+i18n-update: i18n-extract ## Bring every catalogue up to date with messages.pot
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -D messages -i $(POT) -d locales
 	$(BIN)/python scripts/i18n_fill_source.py
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale
 from babel.support import Translations
@@ -18,6 +19,11 @@ def _own_name(code: str) -> str:
     """A language named in itself ("Română", "Български"), from Babel's CLDR data."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language named in `lang` as written inside a sentence ("română", "Roemeens")."""
+    return Locale.parse(code).get_display_name(lang) or code
 
 
 # Each language named in itself, so a reader finds her own in any page's switcher.
@@ -39,6 +45,18 @@ def N_(message: str) -> str:
 def Nn_(singular: str, plural: str) -> tuple[str, str]:
     """Mark a singular/plural pair for extraction; pass it to ngettext later."""
     return singular, plural
+
+
+class Contextual(NamedTuple):
+    """A message with its msgctxt: a word whose translation depends on the question it answers."""
+
+    context: str
+    message: str
+
+
+def Np_(context: str, message: str) -> Contextual:
+    """Mark a message with a context for extraction (msgctxt); translate it with `label`."""
+    return Contextual(context, message)
 
 
 def load_translations(locales_dir: Path = LOCALES_DIR) -> None:
@@ -74,6 +92,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Translate a message whose meaning depends on `context`."""
     return _translations().upgettext(context, message)
+
+
+def label(message: str | Contextual) -> str:
+    """Translate an answer label, with its context when it has one."""
+    if isinstance(message, Contextual):
+        return pgettext(message.context, message.message)
+    return gettext(message)
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:

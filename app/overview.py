@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup
 
@@ -15,7 +14,7 @@ from app import opening, texts
 from app.answers import Checked
 from app.cards import known_facts, open_text
 from app.catalog import Catalog, ProviderRecord
-from app.i18n import LANGUAGES, N_, current_language, gettext, ngettext
+from app.i18n import LANGUAGES, N_, current_language, gettext, language_name, ngettext
 from app.matching import engine
 from app.matching.types import MatchResult, Option, Reason
 from app.qr import qr_svg
@@ -109,14 +108,14 @@ def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
     if section.code != "serves_need":
         sentences.append(gettext(texts.OPTION_REASON_TEXTS[section.code]))
     if option.covers:
-        needs = ", ".join(need_short(n) for n in option.covers)
+        needs = format_list([need_short(n) for n in option.covers], locale=current_language.get())
         sentences.append(gettext(texts.SERVES_NEED_TEXT) % {"needs": needs})
     for reason in details:
         if reason.code == "group":
             sentences.append(gettext(texts.GROUP_TEXTS[reason.param("group")]))
         elif reason.code == "language":
-            label = gettext(texts.SPOKEN_LANGUAGE_LABELS[reason.param("language")])
-            sentences.append(gettext(texts.LANGUAGE_TEXT) % {"language": label})
+            name = language_name(reason.param("language"), current_language.get())
+            sentences.append(gettext(texts.LANGUAGE_TEXT) % {"language": name})
         elif reason.code == "in_region":
             if region_name:
                 sentences.append(gettext(texts.IN_REGION_TEXT) % {"region": region_name})
@@ -191,9 +190,9 @@ def language_note(spoken: Sequence[str], sections: Sequence[Section], lang: str)
     ]
     if not unmatched:
         return ()
-    # Babel's names, in the page's language and as written inside a sentence ("română").
-    names = [Locale.parse(code).get_display_name(lang) or code for code in unmatched]
-    sentences = [gettext(texts.NO_LANGUAGE_TEXT) % {"languages": format_list(names, locale=lang)}]
+    # "or": none speaks Romanian, and none speaks Bulgarian; "and" would read as "both at once".
+    names = format_list([language_name(code, lang) for code in unmatched], style="or", locale=lang)
+    sentences = [gettext(texts.NO_LANGUAGE_TEXT) % {"languages": names}]
     interpreters = [p.name for p in providers if known_facts(p).get("interpreter") is True]
     if interpreters:
         listed = format_list(interpreters, locale=lang)

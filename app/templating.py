@@ -161,6 +161,7 @@ def build_templates(
     env.globals.update(
         static=lambda name: static_urls[name],
         exit_url=exit_url,
+        label=i18n.label,
         language_names=i18n.LANGUAGE_NAMES,
         language_homes=[(code, f"/{code}/") for code in i18n.LANGUAGES],
         result_days=result_days,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.i18n import N_, Nn_
+from app.i18n import N_, Contextual, Nn_, Np_
 
 # --- The questionnaire -----------------------------------------------------------------------
 
@@ -17,7 +17,7 @@ class Question:
     kind: str  # "one", "many" or "place"
     label: str
     why: str
-    options: tuple[tuple[str, str], ...] = ()
+    options: tuple[tuple[str, str | Contextual], ...] = ()
     hint: str = ""
 
 
@@ -236,7 +236,9 @@ STEPS: tuple[Step, ...] = (
                 "one",
                 N_("Are you in danger right now?"),
                 N_("If you are, we show first who you can call straight away."),
-                (("yes", N_("Yes")), ("no", N_("No"))),
+                # A bare "Yes"/"No" reads badly in some languages (Thai answers with the state:
+                # "yes, I am not safe now"); the context lets each say it its own way.
+                (("yes", Np_("danger_now", "Yes")), ("no", Np_("danger_now", "No"))),
             ),
         ),
     ),

@@ -80,6 +80,23 @@ class TestBeforeContact:
         assert i18n.gettext(texts.ASKS_ITEMS["bsn"]) in said["asks"]
         assert i18n.gettext(texts.FIRST_CONTACT_ITEMS["call_back"]) in said["first_contact"]
 
+    @pytest.mark.parametrize(
+        ("lang", "and_", "or_"), [("en", " and ", " or "), ("ro", " și ", " sau ")]
+    )
+    def test_lists_are_joined_as_the_language_writes_them(
+        self, catalog: Catalog, lang: str, and_: str, or_: str
+    ) -> None:
+        with speaking(lang):
+            said = {label: s for label, s, _ in contact_facts(catalog.providers["advice-line"])}
+            asks = said[i18n.gettext(texts.CONTACT_FACT_LABELS["asks"])]
+            first = said[i18n.gettext(texts.CONTACT_FACT_LABELS["first_contact"])]
+            name, bsn = (i18n.gettext(texts.ASKS_ITEMS[k]) for k in ("name", "bsn"))
+            phone, call_back = (
+                i18n.gettext(texts.FIRST_CONTACT_ITEMS[k]) for k in ("phone", "call_back")
+            )
+        assert f"{name}{and_}{bsn}" in asks
+        assert f"{phone}{or_}{call_back}" in first
+
     def test_the_records_own_free_and_anonymous_count_where_before_contact_is_silent(
         self, catalog: Catalog
     ) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from app import i18n
@@ -110,6 +111,12 @@ def catalogue_texts(lang: str) -> list[str]:
     return found
 
 
+def key(message: Message) -> tuple[str | None, str | tuple[str, ...]]:
+    """A message's identity: its context and its id (both forms for a plural)."""
+    msgid = message.id if isinstance(message.id, str) else tuple(message.id)
+    return message.context, msgid
+
+
 def test_the_catalogues_are_in_step_with_the_code(tmp_path: Path) -> None:
     pot = tmp_path / "check.pot"
     subprocess.run(
@@ -124,6 +131,8 @@ def test_the_catalogues_are_in_step_with_the_code(tmp_path: Path) -> None:
             "N_",
             "-k",
             "Nn_:1,2",
+            "-k",
+            "Np_:1c,2",
             "-o",
             str(pot),
             "--no-wrap",
@@ -134,9 +143,9 @@ def test_the_catalogues_are_in_step_with_the_code(tmp_path: Path) -> None:
         capture_output=True,
     )
     with pot.open("rb") as fh:
-        extracted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}
+        extracted = {key(m) for m in read_po(fh) if m.id}
     for lang in i18n.LANGUAGES:
-        present = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalogue(lang) if m.id}
+        present = {key(m) for m in catalogue(lang) if m.id}
         assert extracted - present == set(), f"{lang}: run `make i18n` for new messages"
         assert present - extracted == set(), f"{lang}: messages no longer in the code"
 

@@ -119,7 +119,7 @@ def test_when_no_service_speaks_her_language_the_overview_says_so_and_how_to_get
     view = overview.build(catalog=catalog, checked=answers, now=NOW)
     spoken = {lang for o in view.options() for lang in o.provider.languages}
     assert not {"ro", "bg"} & spoken, "the premise: nothing on this page speaks them"
-    assert view.language_note[0] == "None of these services says it speaks Romanian and Bulgarian."
+    assert view.language_note[0] == "None of these services says it speaks Romanian or Bulgarian."
     assert "interpreter (tolk)" in view.language_note[1]
 
 

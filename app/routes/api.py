@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app import directory, open_data, overview, texts
 from app.answers import check_answers
 from app.deps import CatalogDep, services
-from app.i18n import LANGUAGES, current_language, gettext
+from app.i18n import LANGUAGES, current_language, gettext, label
 from app.matching import types as contract
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -159,7 +159,7 @@ async def questionnaire(lang: LangQuery = "nl") -> dict[str, Any]:
                         "kind": q.kind,
                         "label": gettext(q.label),
                         "why": gettext(q.why),
-                        "options": [{"value": v, "label": gettext(t)} for v, t in q.options],
+                        "options": [{"value": v, "label": label(t)} for v, t in q.options],
                     }
                     for q in step.questions
                 ],

@@ -134,6 +134,15 @@ def test_the_questionnaire_is_served_in_each_language(client: TestClient, lang: 
             assert q["label"] and q["why"]
 
 
+def test_the_questionnaire_translates_answers_in_their_context(client: TestClient) -> None:
+    body = client.get("/api/v1/questionnaire?lang=th").json()
+    danger = next(q for s in body["steps"] for q in s["questions"] if q["id"] == "danger_now")
+    assert danger["options"] == [
+        {"value": "yes", "label": "ใช่ ตอนนี้ฉันไม่ปลอดภัย"},
+        {"value": "no", "label": "ไม่ ตอนนี้ฉันปลอดภัย"},
+    ]
+
+
 def test_regions_list_every_municipality(client: TestClient) -> None:
     regions = client.get("/api/v1/regions").json()
     assert len(regions) == 18

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.matching.types import MULTI_CHOICE, QUESTION_IDS, SINGLE_CHOICE
-from app.texts import STEPS
+from app.texts import STEP_OF, STEPS
 from tests.conftest import LANGS
 from tests.factories import ANSWER_SETS
 from tests.pages import parse_page
@@ -91,6 +91,16 @@ class TestQuestionnaire:
         )
         assert soup.select_one("#age_group-18_plus").has_attr("checked")
         assert soup.select_one("#municipality option[selected]")["value"] == "GM0344"
+
+    def test_the_danger_answers_say_the_state_where_a_bare_yes_reads_badly(
+        self, client: TestClient
+    ) -> None:
+        step = STEP_OF["danger_now"]
+        thai = parse_page(post(client, "th", {"step": str(step)}), lang="th")
+        assert thai.select_one("label[for=danger_now-yes]").get_text() == "ใช่ ตอนนี้ฉันไม่ปลอดภัย"
+        assert thai.select_one("label[for=danger_now-no]").get_text() == "ไม่ ตอนนี้ฉันปลอดภัย"
+        english = parse_page(post(client, "en", {"step": str(step)}), lang="en")
+        assert english.select_one("label[for=danger_now-yes]").get_text() == "Yes"
 
     def test_switching_language_keeps_answers_by_post(self, client: TestClient) -> None:
         soup = parse_page(post(client, "en", {"stage": "thinking", "step": "2"}), lang="en")
