@@ -84,12 +84,16 @@ format: install ## Format the code with ruff
 
 bench: install i18n-compile ## Benchmark one worker against bare-FastAPI and nginx ceilings, profile it
 	$(BIN)/python scripts/bench.py
-
-bench-matching: install i18n-compile ## Matching, start-up and memory with 100 to 10,000 providers
 	$(BIN)/python scripts/bench_matching.py
+	$(BIN)/python scripts/bench_report.py
+
+bench-matching: install i18n-compile ## Matching, start-up and memory with 100 to 2,000 providers
+	$(BIN)/python scripts/bench_matching.py
+	$(BIN)/python scripts/bench_report.py
 
 bench-cluster: install i18n-compile ## nginx -> two instances -> PostgreSQL on loopback, vs one instance
 	$(BIN)/python scripts/bench_cluster.py
+	$(BIN)/python scripts/bench_report.py
 
 clean: ## Remove the virtualenv, compiled translations and the local database
 	rm -rf $(VENV) var $(MO)

@@ -1,59 +1,115 @@
-"""Helpers shared by the benchmark scripts: processes, ports, wrk, machine facts, the report.
+"""What the benchmark scripts share: options, processes, HTTP, wrk, /proc figures, the JSON.
 
-Nothing here is imported by the app or the tests. Every process a benchmark starts is started
-through `Service`, in its own session, and stopped by its own process id when the run ends.
+Nothing here is imported by the app or the tests. Every process a benchmark starts goes
+through `spawn`, in its own session, and is stopped by its own process id when the run ends.
+Results are written as JSON to var/bench/ (var/bench/quick/ for --quick runs), and
+scripts/bench_report.py turns them into docs/performance.md.
 """
 
+# ruff: noqa: S603, S607 - argument lists built here, programs from Debian and the venv
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The named answer sets live with the tests; the benchmark posts the same ones.
 sys.path.insert(0, str(ROOT))
-from tests.factories import BENCH_SETS, pairs  # noqa: E402
+from tests.factories import BENCH_SETS, pairs  # noqa: E402 - the tests' named answer sets
 
 BIN = Path(sys.executable).parent  # the venv `make` runs us with
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-WRK_LUA = Path(__file__).resolve().parent / "bench_wrk.lua"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # not on a non-root PATH
+WRK_LUA = ROOT / "scripts" / "bench_wrk.lua"
 # Every page of the site carries these (safety.md); the benchmark checks they are still there.
 SAFETY_HEADERS = (
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "cross-origin-opener-policy",
-    "cross-origin-resource-policy",
-    "permissions-policy",
-    "x-frame-options",
-    "cache-control",
+    *("content-security-policy", "x-content-type-options", "referrer-policy"),
+    *("cross-origin-opener-policy", "cross-origin-resource-policy", "permissions-policy"),
+    *("x-frame-options", "cache-control"),
 )
-
-# Realistic answer sets as a browser sends them from the last step of the questionnaire.
+# Realistic answer sets as a browser posts them from the last step of the questionnaire.
 ANSWER_SETS = tuple(tuple(pairs(name)) for name in BENCH_SETS)
+BODIES = [urllib.parse.urlencode(a) for a in ANSWER_SETS]
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SAME_ORIGIN = {**FORM, "Sec-Fetch-Site": "same-origin"}
+CASES = ("questionnaire", "result", "save", "open")
+TICKS = os.sysconf("SC_CLK_TCK")
+DISTS = "fastapi starlette uvicorn h11 httptools jinja2 sqlalchemy pydantic psycopg"
 
 
 def log(message: str) -> None:
-    """A progress line on stderr, so stdout keeps only the figures."""
+    """A progress line on stderr."""
     print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def options(doc: str, wrk: bool = True) -> argparse.ArgumentParser:
+    """The options every benchmark takes; --quick shortens every duration for a check run."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short runs, JSON to var/bench/quick")
+    if wrk:
+        parser.add_argument("--seconds", type=int, default=10, help="measured seconds per case")
+        parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per case")
+        parser.add_argument("--connections", type=int, default=64)
+        parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    return parser
+
+
+def wrk_opts(args: argparse.Namespace) -> dict[str, int]:
+    """The wrk options of a run (2 s per case, 1 s warm-up with --quick)."""
+    if args.quick:
+        args.seconds, args.warmup = min(args.seconds, 2), min(args.warmup, 1)
+    return {k: getattr(args, k) for k in ("seconds", "warmup", "connections", "threads")}
+
+
+def out_dir(quick: bool) -> Path:
+    """Where the JSON goes: quick figures never mix with the full run's."""
+    return ROOT / "var" / "bench" / ("quick" if quick else "")
+
+
+def write_json(name: str, data: dict[str, Any], quick: bool) -> None:
+    """var/bench/<name>.json with the machine the figures were measured on."""
+    path = out_dir(quick) / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"machine": machine(), "quick": quick, **data}, indent=1))
+    log(f"wrote {path.relative_to(ROOT)}")
+
+
+def need_debian(wanted: Mapping[str, str]) -> None:
+    """Install Debian packages for missing programs or files (-> package) when run as root."""
+    missing = sorted({pkg for prog, pkg in wanted.items() if not _have(prog)})
+    if missing and (os.geteuid() != 0 or not shutil.which("apt-get")):
+        sys.exit(f"bench: install Debian's {' '.join(missing)} (apt-get install) and run again")
+    if missing:
+        log(f"installing Debian packages: {' '.join(missing)}")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends"]
+        subprocess.run([*install, *missing], check=True, env=env)
+
+
+def _have(prog: str) -> bool:
+    return Path(prog).exists() if prog.startswith("/") else shutil.which(prog) is not None
+
+
+def need_pip(program: str, package: str) -> None:
+    """Install a benchmark-only tool into this venv (never a project dependency)."""
+    if not (BIN / program).exists():
+        log(f"installing {package} into {BIN.parent} for the benchmark only")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
 
 
 def free_port() -> int:
@@ -63,138 +119,46 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def ensure_debian_packages(wanted: Mapping[str, str]) -> None:
-    """Install Debian packages for missing programs (program -> package) when running as root."""
-    missing = {prog: pkg for prog, pkg in wanted.items() if not _have_program(prog)}
-    if not missing:
-        return
-    packages = sorted(set(missing.values()))
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit(
-            f"bench: missing {', '.join(sorted(missing))}; install Debian's "
-            f"{' '.join(packages)} (apt-get install {' '.join(packages)}) and run again"
-        )
-    log(f"installing Debian packages: {' '.join(packages)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
-    subprocess.run(  # noqa: S603
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],  # noqa: S607
-        check=True,
-        env=env,
-    )
-    still = [prog for prog in missing if not _have_program(prog)]
-    if still:
-        sys.exit(f"bench: still missing after apt-get: {', '.join(still)}")
-
-
-def _have_program(prog: str) -> bool:
-    return Path(prog).exists() if prog.startswith("/") else shutil.which(prog) is not None
-
-
-def nginx_binary() -> str:
-    """Debian installs nginx in /usr/sbin, which is not always on a non-root PATH."""
-    return shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def ensure_pip_package(module: str, package: str) -> None:
-    """Install a benchmark-only tool into this venv (never a project dependency)."""
-    if shutil.which(module, path=str(BIN)):
-        return
-    log(f"installing {package} into {BIN.parent} for the benchmark only")
-    subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "pip", "install", "--quiet", package],
-        check=True,
-    )
-
-
 class Service:
-    """A background process in its own session, its output in a log file, always stopped."""
+    """A background process in its own session, its output in `<tmp>/<name>.log`."""
 
-    def __init__(
-        self,
-        name: str,
-        argv: Sequence[str],
-        *,
-        log_dir: Path,
-        env: Mapping[str, str] | None = None,
-        cwd: Path = ROOT,
-    ) -> None:
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(  # noqa: S603 - argument lists built by the benchmark
-            list(argv),
-            cwd=cwd,
-            env={**os.environ, **(env or {})},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    def __init__(self, name: str, argv: Sequence[str], tmp: Path, **popen: Any) -> None:
+        self.name, self.log_path = name, tmp / f"{name}.log"
+        popen = {"cwd": ROOT, **popen, "env": {**os.environ, **popen.get("env", {})}}
+        with self.log_path.open("wb") as out:
+            kwargs = {"stdout": out, "stderr": subprocess.STDOUT, "start_new_session": True}
+            self.proc = subprocess.Popen(list(argv), **kwargs, **popen)
+        self.pid = self.proc.pid
 
-    @property
-    def pid(self) -> int:
-        """The process id."""
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        """True while the process runs."""
-        return self.proc.poll() is None
-
-    def tail(self, lines: int = 30) -> str:
-        """The end of the log, for error messages."""
-        self._log.flush()
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL after `timeout` seconds; idempotent."""
+    def stop(self) -> None:
+        """SIGTERM, SIGKILL after 10 s; idempotent."""
         if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
+            self.proc.terminate()
             try:
-                self.proc.wait(timeout=timeout)
+                self.proc.wait(10)
             except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    self.proc.kill()
-                self.proc.wait(timeout=timeout)
-        self._log.close()
+                self.proc.kill()
+                self.proc.wait(10)
 
-
-@contextlib.contextmanager
-def services() -> Iterator[list[Service]]:
-    """Collect services; stop every one of them (last started first) however the block ends."""
-    started: list[Service] = []
-    try:
-        yield started
-    finally:
-        for service in reversed(started):
-            service.stop()
-
-
-def wait_http(url: str, service: Service, timeout: float = 30.0) -> float:
-    """Poll `url` until it answers 200; return the seconds it took; fail if the service dies."""
-    started = time.perf_counter()
-    deadline = started + timeout
-    while time.perf_counter() < deadline:
-        if not service.alive():
-            raise RuntimeError(f"{service.name} stopped during start-up:\n{service.tail()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
+    def wait_http(self, url: str, timeout: float = 60.0) -> float:
+        """Poll `url` until it answers 200; the seconds it took; fail if the process dies."""
+        started = time.perf_counter()
+        while time.perf_counter() < started + timeout:
+            if self.proc.poll() is not None:
+                break
+            with contextlib.suppress(OSError):
+                if http(url)[0] == 200:
                     return time.perf_counter() - started
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"{service.name} did not answer {url} in {timeout:.0f} s:\n{service.tail()}")
+            time.sleep(0.02)
+        tail = "\n".join(self.log_path.read_text(errors="replace").splitlines()[-30:])
+        raise RuntimeError(f"{self.name} did not answer {url}:\n{tail}")
 
 
-@dataclass(frozen=True)
-class HttpResult:
-    """One plain HTTP exchange, without following redirects."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
+def spawn(stack: contextlib.ExitStack, name: str, argv: list[str], tmp: Path, **kw: Any) -> Service:
+    """Start a service that is stopped when `stack` closes (last started first)."""
+    service = Service(name, argv, tmp, **kw)
+    stack.callback(service.stop)
+    return service
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -205,302 +169,160 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def http(
-    url: str, *, method: str = "GET", body: bytes | None = None, headers: Mapping[str, str] = {}
-) -> HttpResult:
-    """One request on loopback; 4xx and 5xx come back as results, not exceptions."""
-    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))  # noqa: S310
+Answer = tuple[int, dict[str, str], bytes]  # status, lower-cased headers, body
+
+
+def http(url: str, body: str | None = None, headers: Mapping[str, str] = {}) -> Answer:
+    """One request on loopback (a POST when it has a body), redirects not followed."""
+    data = body.encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=dict(headers))  # noqa: S310
     try:
         with _OPENER.open(request, timeout=10) as response:
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            return HttpResult(response.status, headers, response.read())
+            status, got, text = response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
+        status, got, text = exc.code, exc.headers, exc.read()
+    return status, {k.lower(): v for k, v in got.items()}, text
 
 
-def urlencode(pairs: Sequence[tuple[str, str]]) -> str:
-    """An application/x-www-form-urlencoded body."""
-    return urllib.parse.urlencode(list(pairs))
+def check(name: str, answer: Answer, want: int, problems: list[str]) -> Answer:
+    """Fail on a wrong status; note missing safety headers or a Server header in `problems`."""
+    if answer[0] != want:
+        raise RuntimeError(f"{name} answered {answer[0]}, expected {want}")
+    missing = [h for h in SAFETY_HEADERS if h not in answer[1]]
+    problems += [f"{name}: missing {', '.join(missing)}"] if missing else []
+    problems += [f"{name}: has a Server header"] if "server" in answer[1] else []
+    return answer
 
 
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-SAME_ORIGIN = {**FORM, "Sec-Fetch-Site": "same-origin"}
+def save_tokens(base: str, problems: list[str], n: int = 30) -> list[str]:
+    """Save `n` results (cycling the answer sets) and return their tokens."""
+    saved = [http(f"{base}/nl/r", BODIES[i % len(BODIES)], SAME_ORIGIN) for i in range(n)]
+    return [check("POST /nl/r", a, 303, problems)[1]["location"].rsplit("/", 1)[1] for a in saved]
 
 
-@dataclass(frozen=True)
-class WrkResult:
-    """The figures of one wrk run."""
+def run_wrk(base: str, requests: list[tuple[str, str]], tmp: Path, **kw: Any) -> dict[str, Any]:
+    """wrk on `base`, cycling through (path, body) pairs, after a warm-up; the CPU of kw["pids"].
 
-    requests: int
-    seconds: float
-    rps: float
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    max_ms: float
-    errors: int  # socket errors (connect, read, write, timeout) plus non-2xx/3xx answers
-    error_detail: dict[str, int]
-    cpu_seconds: float  # CPU time the server processes used during the measured run
-
-    @property
-    def cpu_ms_per_request(self) -> float:
-        """Server CPU per request: what one fully used core would give, whatever else runs."""
-        return 1000 * self.cpu_seconds / self.requests if self.requests else 0.0
-
-    @property
-    def rps_per_core(self) -> float:
-        """Requests per second of server CPU time."""
-        return self.requests / self.cpu_seconds if self.cpu_seconds else 0.0
-
-
-def run_wrk(
-    base_url: str,
-    requests: Sequence[tuple[str, str]],
-    *,
-    method: str = "GET",
-    headers: Mapping[str, str] | None = None,
-    seconds: int = 10,
-    warmup: int = 2,
-    connections: int = 64,
-    threads: int = 2,
-    work_dir: Path,
-    server_pids: Sequence[int] = (),
-) -> WrkResult:
-    """Drive `base_url` with wrk, cycling through (path, body) pairs; a warm-up run first."""
-    spec = work_dir / f"wrk-{time.monotonic_ns()}.tsv"
+    kw: method, headers, pids, and seconds, warmup, connections, threads as in `wrk_opts`.
+    """
+    o = {"method": "GET", "headers": {}, "pids": (), "warmup": 2, "seconds": 10} | kw
+    spec = tmp / f"wrk-{time.monotonic_ns()}.tsv"
     spec.write_text("".join(f"{path}\t{body}\n" for path, body in requests))
     report = spec.with_suffix(".json")
-    env = {
-        **os.environ,
-        "BENCH_METHOD": method,
-        "BENCH_REQUESTS": str(spec),
-        "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
-        "BENCH_REPORT": str(report),
-    }
-    base = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "5s", "-s", str(WRK_LUA)]
-    wait_idle(server_pids)
-    if warmup:
-        subprocess.run(  # noqa: S603
-            [*base, f"-d{warmup}s", base_url], env=env, check=True, capture_output=True
-        )
-    report.unlink(missing_ok=True)
-    wait_idle(server_pids)
-    cpu_before = sum(tree_cpu_seconds(pid) for pid in server_pids)
-    subprocess.run(  # noqa: S603
-        [*base, f"-d{seconds}s", base_url], env=env, check=True, capture_output=True
-    )
-    cpu = sum(tree_cpu_seconds(pid) for pid in server_pids) - cpu_before
+    headers = "\n".join(f"{k}: {v}" for k, v in o["headers"].items())
+    env = {"BENCH_METHOD": o["method"], "BENCH_REQUESTS": str(spec), "BENCH_HEADERS": headers}
+    env = {**os.environ, **env, "BENCH_REPORT": str(report)}
+    argv = ["wrk", f"-t{o.get('threads', 2)}", f"-c{o.get('connections', 64)}", "--timeout", "5s"]
+    for duration in (o["warmup"], o["seconds"]):
+        if duration:
+            wait_idle(o["pids"])
+            cpu = sum(map(cpu_seconds, o["pids"]))
+            run = [*argv, "-s", str(WRK_LUA), f"-d{duration}s", base]
+            subprocess.run(run, env=env, check=True, capture_output=True)
+    cpu = sum(map(cpu_seconds, o["pids"])) - cpu
     data = json.loads(report.read_text())
-    detail = {k: int(v) for k, v in data["errors"].items()}
-    return WrkResult(
-        requests=int(data["requests"]),
-        seconds=data["duration_us"] / 1e6,
-        rps=data["requests"] / (data["duration_us"] / 1e6),
-        p50_ms=data["p50_us"] / 1000,
-        p90_ms=data["p90_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        max_ms=data["max_us"] / 1000,
-        errors=sum(detail.values()),
-        error_detail={k: v for k, v in detail.items() if v},
-        cpu_seconds=cpu,
-    )
+    detail = {k: int(v) for k, v in data["errors"].items() if v}
+    n, secs = int(data["requests"]), data["duration_us"] / 1e6
+    return {
+        **{k: data[f"{k}_us"] / 1000 for k in ("p50", "p90", "p99", "max")},
+        **{"requests": n, "seconds": secs, "rps": n / secs, "cpu_s": cpu},
+        **{"errors": sum(detail.values()), "error_detail": detail},
+        # Server CPU per request: what one fully used core gives, whatever else runs.
+        **{"cpu_ms": 1000 * cpu / n if n else 0.0, "rps_per_cpu": n / cpu if cpu else 0.0},
+    }
 
 
-_TICKS = os.sysconf("SC_CLK_TCK")
+def loads(tokens: list[str]) -> dict[str, tuple[list[tuple[str, str]], dict[str, str]]]:
+    """The four cases of `make bench` as wrk's (path, body) pairs and headers."""
+    return {
+        "questionnaire": ([("/nl/check", "")], {}),
+        "result": ([("/nl/check", b) for b in BODIES], FORM),
+        "save": ([("/nl/r", b) for b in BODIES], SAME_ORIGIN),
+        "open": ([(f"/nl/r/{t}", "") for t in tokens], {}),
+    }
 
 
-def measure_cases(
-    base: str, tokens: list[str], pids: list[int], tmp: Path, opts: dict[str, int]
-) -> dict[str, WrkResult]:
-    """wrk on the four cases of `make bench`: questionnaire, result, save, open."""
-    bodies = [urlencode(a) for a in ANSWER_SETS]
-    out = {}
-    log(f"  GET /nl/check via {base}")
-    out["questionnaire"] = run_wrk(
-        base, [("/nl/check", "")], work_dir=tmp, server_pids=pids, **opts
-    )
-    log("  POST /nl/check")
-    out["result"] = run_wrk(
-        base,
-        [("/nl/check", b) for b in bodies],
-        method="POST",
-        headers=FORM,
-        work_dir=tmp,
-        server_pids=pids,
-        **opts,
-    )
-    log("  POST /nl/r")
-    out["save"] = run_wrk(
-        base,
-        [("/nl/r", b) for b in bodies],
-        method="POST",
-        headers=SAME_ORIGIN,
-        work_dir=tmp,
-        server_pids=pids,
-        **opts,
-    )
-    log("  GET /nl/r/{token}")
-    out["open"] = run_wrk(
-        base, [(f"/nl/r/{t}", "") for t in tokens], work_dir=tmp, server_pids=pids, **opts
-    )
-    return out
+def measure_cases(base: str, tokens: list[str], tmp: Path, **opts: Any) -> dict[str, Any]:
+    """wrk on the four cases: questionnaire, result, save, open."""
+    log(f"  the four cases via {base}")
+    return {
+        key: run_wrk(base, reqs, tmp, method="POST" if hdrs else "GET", headers=hdrs, **opts)
+        for key, (reqs, hdrs) in loads(tokens).items()
+    }
 
 
 def wait_idle(pids: Sequence[int], timeout: float = 60.0) -> None:
-    """Wait until the servers have worked off requests queued by a previous run.
-
-    wrk stops after its duration, but a server that fell behind still answers the requests it
-    had accepted; measuring the next case meanwhile would charge that work to it.
-    """
-    if not pids:
-        return
-    deadline = time.monotonic() + timeout
-    quiet = 0
-    before = sum(tree_cpu_seconds(pid) for pid in pids)
-    while time.monotonic() < deadline and quiet < 2:
+    """Wait until the servers worked off what a previous run queued (under 20 % of a core)."""
+    deadline, quiet, before = time.monotonic() + timeout, 0, sum(map(cpu_seconds, pids))
+    while pids and time.monotonic() < deadline and quiet < 2:
         time.sleep(0.25)
-        now = sum(tree_cpu_seconds(pid) for pid in pids)
-        quiet = quiet + 1 if now - before < 0.05 else 0  # under 20 % of one core
-        before = now
+        now = sum(map(cpu_seconds, pids))
+        quiet, before = (quiet + 1 if now - before < 0.05 else 0), now
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds of a process and its live descendants (e.g. nginx workers)."""
-    total = 0.0
+def cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """User + system CPU seconds of a process and its live descendants (nginx workers, ...);
+    with `reaped`, also of the children it has waited for (cutime + cstime)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = sum(int(f) for f in fields[11 : 15 if reaped else 13]) / TICKS
         for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += tree_cpu_seconds(int(child))
+            total += sum(cpu_seconds(int(c)) for c in (task / "children").read_text().split())
+        return total
     except (OSError, ValueError, IndexError):
-        pass  # the process ended meanwhile
-    return total
+        return 0.0  # the process ended meanwhile
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
     """Resident memory now and at its peak (VmRSS, VmHWM) of one process, in MB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) / 1024
-    return fields["VmRSS"], fields["VmHWM"]
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
-def _first_line(argv: Sequence[str]) -> str:
+def first_line(*argv: str) -> str:
+    """The first line a program prints (its version, say)."""
     try:
-        done = subprocess.run(  # noqa: S603
-            list(argv), capture_output=True, text=True, check=False, timeout=10
-        )
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return "not installed"
-    out = (done.stdout or done.stderr).strip().splitlines()
-    return out[0] if out else "unknown"
+    return ((done.stdout or done.stderr).strip().splitlines() or ["unknown"])[0]
 
 
 def machine() -> dict[str, str]:
     """What the figures were measured on."""
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = "unknown"
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
-        memory = f"{kb / 1024 / 1024:.1f} GiB"
-    versions = []
-    for dist in (
-        "fastapi",
-        "starlette",
-        "uvicorn",
-        "h11",
-        "httptools",
-        "jinja2",
-        "sqlalchemy",
-        "pydantic",
-        "psycopg",
-    ):
-        try:
-            versions.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{dist} (not installed)")
-    load = ""
-    with contextlib.suppress(OSError):
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    wrk_line = _first_line(["wrk", "--version"])
+    proc = {p: Path(f"/proc/{p}").read_text() for p in ("cpuinfo", "meminfo", "loadavg")}
+    cpu = proc["cpuinfo"].split("model name", 1)[-1].split(":", 1)[-1].split("\n")[0].strip()
+    git = ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"]
+    dirty = subprocess.run(git, capture_output=True, text=True).stdout.strip()
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": f"{os.cpu_count()} × {cpu}",
-        "memory": memory,
+        "memory": f"{int(proc['meminfo'].split('MemTotal:')[1].split()[0]) / 1024**2:.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "packages": ", ".join(versions),
-        "wrk": re.sub(r"\s*\[.*$", "", wrk_line),
-        "nginx": _first_line([nginx_binary(), "-v"]).replace("nginx version: ", ""),
-        "load": load,
-        "commit": _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
-        "tree": _tree_state(),
+        "packages": ", ".join(f"{d} {_version(d)}" for d in DISTS.split()),
+        "wrk": first_line("wrk", "--version").split(" [")[0],
+        "nginx": first_line(NGINX, "-v").replace("nginx version: ", ""),
+        "load": " ".join(proc["loadavg"].split()[:3]),
+        "commit": first_line("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
+        "tree": "with uncommitted changes in the tree" if dirty else "clean tree",
     }
 
 
-def _tree_state() -> str:
-    """Whether the measured code is exactly the commit or has uncommitted changes."""
+def _version(dist: str) -> str:
     try:
-        done = subprocess.run(  # noqa: S603
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "tree state unknown"
-    return "with uncommitted changes in the tree" if done.stdout.strip() else "clean tree"
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
-def machine_markdown(info: Mapping[str, str]) -> str:
-    """The machine as a short Markdown list."""
-    return "\n".join(
-        [
-            f"- Date: {info['date']}, commit {info['commit']} ({info['tree']})",
-            f"- CPU: {info['cpu']}; memory {info['memory']}; {info['os']}",
-            f"- Load average when the run started: {info['load']}",
-            f"- Python {info['python']}; {info['packages']}",
-            f"- Load generator: {info['wrk']}; {info['nginx']}",
-        ]
-    )
-
-
-def update_section(name: str, text: str, path: Path = PERFORMANCE_MD) -> None:
-    """Replace the text between `<!-- name:start -->` and `<!-- name:end -->` in the report."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n{text.strip()}\n{end}"
-    current = path.read_text() if path.exists() else "# Performance\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1]
-        current = before + block + after
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(current)
-    log(f"wrote the {name} section of {path}")
-
-
-def temp_dir(prefix: str) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder that is removed afterwards."""
-    return tempfile.TemporaryDirectory(prefix=prefix)
-
-
-def site_env(database_url: str, secret: str) -> dict[str, str]:
+def site_env(database_url: str) -> dict[str, str]:
     """The environment of a benchmarked site process."""
     return {
         "DATABASE_URL": database_url,
-        "VERDER_SECRET_KEY": secret,
+        "VERDER_SECRET_KEY": os.urandom(24).hex(),
         "VERDER_HSTS_MAX_AGE": "0",
         # Each benchmark hammers from one address; the limiter would (rightly) answer 429.
         "RATE_LIMIT_ENABLED": "false",
@@ -508,29 +330,15 @@ def site_env(database_url: str, secret: str) -> dict[str, str]:
     }
 
 
-def uvicorn_argv(port: int, *, extra: Sequence[str] = ()) -> list[str]:
-    """The site as `make run` starts it: one worker, no uvicorn access log, our log config."""
+def uvicorn_argv(port: int, *extra: str, app: str = "") -> list[str]:
+    """The site as `make run` starts it (one worker, asyncio's loop: uvloop left connections
+    waiting seconds under saturation, docs/performance.md); `app` for the bare ceiling."""
+    site = "app.main:app --log-config app/log_config.json"
+    flags = f"--host 127.0.0.1 --port {port} --workers 1 --loop asyncio --no-access-log"
     return [
         str(BIN / "uvicorn"),
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        # As the Makefile and the Dockerfile: uvloop leaves some connections waiting seconds
-        # once the worker is saturated (docs/performance.md).
-        "--loop",
-        "asyncio",
-        "--no-access-log",
+        *(app or site).split(),
+        *flags.split(),
         "--no-server-header",
-        "--log-config",
-        "app/log_config.json",
         *extra,
     ]
-
-
-def fmt_rate(value: float) -> str:
-    """Requests per second, with thousands separators."""
-    return f"{value:,.0f}"

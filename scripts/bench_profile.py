@@ -1,184 +1,101 @@
-"""Where one request's time goes, in-process: pyinstrument over the app's ASGI callable.
+"""Where one request's time goes, in-process: the app's ASGI callable without a socket.
 
 `make bench` samples the running server with py-spy (uvicorn, the HTTP parser and all); this
-tool calls the app directly, without a socket, so the app's own cost is measured alone and
-can be compared before and after a change:
+calls the app directly, so the app's own cost is measured alone and can be compared before and
+after a change. Writes var/bench/profile.json (the report's in-process table).
 
     .venv/bin/python scripts/bench_profile.py                 # all cases, times only
     .venv/bin/python scripts/bench_profile.py result --tree   # pyinstrument's call tree too
 
 Cases: questionnaire (GET /nl/check), result (POST /nl/check), open (GET /nl/r/{token}).
-Saving is left out: its cost is the database write in a worker thread, which the py-spy
-profile and `make bench` show. pyinstrument is installed into the venv if missing (for the
-benchmark only, never a project dependency).
+Saving is left out: its cost is the database write, which `make bench` shows. pyinstrument is
+installed into the venv if missing (for the benchmark only, never a project dependency).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import secrets
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench_common import ANSWER_SETS, ensure_pip_package, urlencode
+import bench_common as bc
 
 
-class Driver:
-    """Calls an ASGI app in-process, the way uvicorn would, one request at a time."""
+async def request(app: Any, method: str, path: str, body: str, headers: dict[str, str]) -> Any:
+    """One request through the ASGI app, as uvicorn would make it: (status, headers)."""
+    raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    raw += [(b"host", b"127.0.0.1:8000"), (b"content-length", str(len(body)).encode())]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method}
+    scope |= {"scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b""}
+    scope |= {"root_path": "", "headers": raw, "state": {}, "client": ("127.0.0.1", 50000)}
+    messages = [{"type": "http.request", "body": body.encode(), "more_body": False}]
+    answer: dict[str, Any] = {}
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    async def receive() -> dict[str, Any]:
+        return messages.pop() if messages else await asyncio.sleep(3600)
 
-    async def request(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
-        raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-        raw += [(b"host", b"127.0.0.1:8000"), (b"content-length", str(len(body)).encode())]
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": raw,
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-            "state": self.state,
-        }
-        sent = False
+    async def send(message: dict[str, Any]) -> None:
+        answer.setdefault("status", message.get("status"))
+        answer.update({k.decode(): v.decode() for k, v in message.get("headers", [])})
 
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                await asyncio.sleep(3600)
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        status = 0
-        out_headers: dict[str, str] = {}
-        chunks: list[bytes] = []
-
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                out_headers.update({k.decode(): v.decode() for k, v in message["headers"]})
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, send)
-        return status, out_headers, b"".join(chunks)
-
-    async def start(self) -> None:
-        """Run the lifespan's start-up (catalogue, translations, database)."""
-        self.state: dict[str, Any] = {}
-        self._startup = asyncio.Event()
-        self._shutdown = asyncio.Event()
-        self._done = asyncio.Event()
-        messages = asyncio.Queue()  # type: ignore[var-annotated]
-        await messages.put({"type": "lifespan.startup"})
-        self._messages = messages
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                self._startup.set()
-            elif message["type"] == "lifespan.startup.failed":
-                raise RuntimeError(message.get("message"))
-
-        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": self.state}
-        self._task = asyncio.create_task(self.app(scope, messages.get, send))
-        await asyncio.wait_for(self._startup.wait(), 60)
-
-    async def stop(self) -> None:
-        """Run the lifespan's shutdown."""
-        await self._messages.put({"type": "lifespan.shutdown"})
-        await asyncio.wait_for(self._task, 10)
+    await app(scope | {"server": ("127.0.0.1", 8000)}, receive, send)
+    return answer.pop("status"), answer
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(cases: list[str], n: int, tree: bool) -> dict[str, Any]:
+    """Time `n` requests per case (after 5 rounds of warm-up); print and return the figures."""
     tmp = tempfile.mkdtemp(prefix="verder-profile-")
-    os.environ.update(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp}/verder.db",
-            "VERDER_SECRET_KEY": secrets.token_urlsafe(32),
-            "VERDER_HSTS_MAX_AGE": "0",
-            "RATE_LIMIT_ENABLED": "false",
-        }
-    )
+    os.environ.update(bc.site_env(f"sqlite:///{tmp}/verder.db"))
     from app.main import create_app
 
-    driver = Driver(create_app())
-    await driver.start()
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
-    bodies = [urlencode(a).encode() for a in ANSWER_SETS]
-    status, headers, _ = await driver.request(
-        "POST", "/nl/r", bodies[0], {**form, "Sec-Fetch-Site": "same-origin"}
-    )
-    assert status == 303, status
-    token_path = headers["location"]
-    cases = {
-        "questionnaire": [("GET", "/nl/check", b"", {})],
-        "result": [("POST", "/nl/check", b, form) for b in bodies],
-        "open": [("GET", token_path, b"", {})],
-    }
-    wanted = args.cases or list(cases)
-    for name in wanted:
-        requests = cases[name]
-        for method, path, body, hdrs in requests * 5:  # warm-up
-            status, _, _ = await asyncio.wait_for(driver.request(method, path, body, hdrs), 30)
-            assert status == 200, (name, status)
-        samples = []
-        cpu = []
-        profiler = None
-        if args.tree:
-            from pyinstrument import Profiler
+    app, out = create_app(), {}
+    async with app.router.lifespan_context(app):
+        status, saved = await request(app, "POST", "/nl/r", bc.BODIES[0], bc.SAME_ORIGIN)
+        assert status == 303, status
+        loads = bc.loads([saved["location"].rsplit("/", 1)[1]])
+        for name in cases:
+            (paths, headers), method = loads[name], "POST" if loads[name][1] else "GET"
+            for path, body in paths * 5:
+                status, _ = await asyncio.wait_for(request(app, method, path, body, headers), 30)
+                assert status == 200, (name, status)
+            profiler = None
+            if tree:
+                from pyinstrument import Profiler
 
-            profiler = Profiler(interval=0.0005, async_mode="disabled")
-            profiler.start()
-        for i in range(args.n):
-            method, path, body, hdrs = requests[i % len(requests)]
-            t0, c0 = time.perf_counter(), time.process_time()
-            await driver.request(method, path, body, hdrs)
-            samples.append((time.perf_counter() - t0) * 1000)
-            # Process CPU (worker threads included): steadier than wall time on a busy machine.
-            cpu.append((time.process_time() - c0) * 1000)
-        if profiler is not None:
-            profiler.stop()
-        print(
-            f"{name:14s} median {statistics.median(samples):6.2f} ms   "
-            f"mean {statistics.fmean(samples):6.2f} ms   "
-            f"CPU median {statistics.median(cpu):6.2f} ms mean {statistics.fmean(cpu):6.2f} ms   "
-            f"({args.n} requests, in-process)"
-        )
-        if profiler is not None:
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
-    await driver.stop()
+                profiler = Profiler(interval=0.0005, async_mode="disabled")
+                profiler.start()
+            wall, cpu = [], []
+            for i in range(n):
+                t0, c0 = time.perf_counter(), time.process_time()
+                await request(app, method, *paths[i % len(paths)], headers)
+                wall.append((time.perf_counter() - t0) * 1000)
+                # Process CPU (worker threads included): steadier than wall time on a busy machine.
+                cpu.append((time.process_time() - c0) * 1000)
+            out[name] = {"n": n, "median": statistics.median(wall), "mean": statistics.fmean(wall)}
+            out[name] |= {"cpu_median": statistics.median(cpu), "cpu_mean": statistics.fmean(cpu)}
+            print(f"{name:14s} " + "  ".join(f"{k} {v:.2f}" for k, v in out[name].items()))
+            if profiler is not None:
+                profiler.stop()
+                print(profiler.output_text(unicode=True, color=False, show_all=False))
+    return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main() -> None:
+    """Parse the options, run, write var/bench/profile.json."""
+    parser = bc.options(__doc__, wrk=False)
     parser.add_argument("cases", nargs="*", choices=["questionnaire", "result", "open", []])
     parser.add_argument("-n", type=int, default=300, help="requests per case")
     parser.add_argument("--tree", action="store_true", help="print pyinstrument's call tree")
     args = parser.parse_args()
     if args.tree:
-        ensure_pip_package("pyinstrument", "pyinstrument")
-    asyncio.run(run(args))
-    return 0
+        bc.need_pip("pyinstrument", "pyinstrument")
+    cases = args.cases or ["questionnaire", "result", "open"]
+    out = asyncio.run(run(cases, 50 if args.quick else args.n, args.tree))
+    bc.write_json("profile", {"cases": out}, args.quick)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
