@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from babel.dates import format_date
-from babel.lists import format_list
 
 from app import texts
 from app.catalog import ProviderRecord
-from app.i18n import current_language, gettext
+from app.i18n import current_language, gettext, join
 from app.opening import Status
 
 FACTS = tuple(texts.CONTACT_FACT_LABELS)
@@ -48,19 +47,14 @@ def _sentence(name: str, value: object) -> str:
     if name == "passes_on":
         return gettext(texts.PASSES_ON_TEXTS[str(value)])
     if name == "asks":
-        items = _joined([gettext(texts.ASKS_ITEMS[v]) for v in _listed(value)], "standard")
+        items = join([gettext(texts.ASKS_ITEMS[v]) for v in _listed(value)])
         return gettext(texts.ASKS_TEXT) % {"items": items}
     if name == "first_contact":
         # Ways to make a first contact are alternatives: "a call back, an appointment or a chat".
-        ways = _joined([gettext(texts.FIRST_CONTACT_ITEMS[v]) for v in _listed(value)], "or")
+        ways = join([gettext(texts.FIRST_CONTACT_ITEMS[v]) for v in _listed(value)], "or")
         return gettext(texts.FIRST_CONTACT_TEXT) % {"ways": ways}
     yes, no = texts.YES_NO_TEXTS[name]
     return gettext(yes if value else no)
-
-
-def _joined(items: list[str], style: str) -> str:
-    """A list as the page's language writes it, with its "and" or "or" before the last item."""
-    return format_list(items, style=style, locale=current_language.get())  # type: ignore[arg-type]
 
 
 def _listed(value: object) -> list[str]:

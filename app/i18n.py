@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from babel import Locale
+from babel.lists import format_list
 from babel.support import Translations
 
 # The site's languages; the first is the default. Adding one = this line, a catalogue under
@@ -99,6 +100,11 @@ def label(message: str | Contextual) -> str:
     if isinstance(message, Contextual):
         return pgettext(message.context, message.message)
     return gettext(message)
+
+
+def join(items: list[str], style: Literal["standard", "or"] = "standard") -> str:
+    """A list as the current language writes it: "a, b and c", or "a, b or c"."""
+    return format_list(items, style=style, locale=current_language.get())
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:

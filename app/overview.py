@@ -14,7 +14,7 @@ from app import opening, texts
 from app.answers import Checked
 from app.cards import known_facts, open_text
 from app.catalog import Catalog, ProviderRecord
-from app.i18n import LANGUAGES, N_, current_language, gettext, language_name, ngettext
+from app.i18n import LANGUAGES, N_, current_language, gettext, join, language_name, ngettext
 from app.matching import engine
 from app.matching.types import MatchResult, Option, Reason
 from app.qr import qr_svg
@@ -108,7 +108,7 @@ def option_why(option: Option, region_name: str | None) -> tuple[str, ...]:
     if section.code != "serves_need":
         sentences.append(gettext(texts.OPTION_REASON_TEXTS[section.code]))
     if option.covers:
-        needs = format_list([need_short(n) for n in option.covers], locale=current_language.get())
+        needs = join([need_short(n) for n in option.covers])
         sentences.append(gettext(texts.SERVES_NEED_TEXT) % {"needs": needs})
     for reason in details:
         if reason.code == "group":
