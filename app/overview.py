@@ -77,6 +77,8 @@ class Overview:
     plan: tuple[PlanStep, ...] = ()
     # Which of her languages no service here speaks, and how to get an interpreter; or ().
     language_note: tuple[str, ...] = ()
+    # Which of her groups no service here says it works with, and that she can still ask; or ().
+    group_note: tuple[str, ...] = ()
 
     def plan_by_when(self) -> tuple[tuple[str, tuple[PlanStep, ...]], ...]:
         """Her plan's steps under this week, this month and later, leaving out empty ones."""
@@ -146,6 +148,7 @@ def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
     sections = _with_opening(sections, now)
     return Overview(
         language_note=language_note(result.languages, sections, lang),
+        group_note=group_note(result.groups, sections),
         plan=_plan(result.needs, sections),
         result=result,
         profile_title=gettext(texts.PROFILE_TITLES[result.profile]),
@@ -180,9 +183,14 @@ Section = tuple[str, str, tuple[OptionView, ...]]
 _NO_NOTE = {"nl", "other"}
 
 
+def _providers(sections: Sequence[Section]) -> list[ProviderRecord]:
+    """The providers on the page, each once, in page order."""
+    return list({o.provider.id: o.provider for _, _, opts in sections for o in opts}.values())
+
+
 def language_note(spoken: Sequence[str], sections: Sequence[Section], lang: str) -> tuple[str, ...]:
     """When no option speaks one of her languages: say which, and who can arrange a tolk."""
-    providers = list({o.provider.id: o.provider for _, _, opts in sections for o in opts}.values())
+    providers = _providers(sections)
     unmatched = [
         code
         for code in spoken
@@ -200,6 +208,16 @@ def language_note(spoken: Sequence[str], sections: Sequence[Section], lang: str)
     else:
         sentences.append(gettext(texts.INTERPRETER_UNKNOWN_TEXT))
     return tuple(sentences)
+
+
+def group_note(groups: Sequence[str], sections: Sequence[Section]) -> tuple[str, ...]:
+    """When no option says it works with one of her groups: say which, and that she can ask."""
+    providers = _providers(sections)
+    unmet = [g for g in groups if not any(g in p.groups for p in providers)]
+    if not unmet:
+        return ()
+    # A gap in what the services say, not a door closed to her: the page says both.
+    return (*(gettext(texts.NO_GROUP_TEXTS[g]) for g in unmet), gettext(texts.GROUP_ASK_TEXT))
 
 
 def start_here(sections: Sequence[Section]) -> ProviderRecord | None:

@@ -311,6 +311,17 @@ GROUP_TEXTS = {
     "minors": N_("They help young people under 18."),
     "no_permit": N_("They also help people without a residence permit."),
 }
+# When no service on her page says it works with one of her groups: say so, per group.
+NO_GROUP_TEXTS = {
+    "men": N_("None of these services says it has experience helping men."),
+    "trans": N_("None of these services says it has experience helping trans people."),
+    "thai": N_("None of these services says it has experience helping Thai people."),
+    "escort": N_("None of these services says it knows escort work."),
+    "unlicensed": N_("None of these services says it helps people who work without a licence."),
+    "minors": N_("None of these services says it helps young people under 18."),
+    "no_permit": N_("None of these services says it helps people without a residence permit."),
+}
+GROUP_ASK_TEXT = N_("You can still contact them and ask if they can help you.")
 
 OPTION_REASON_TEXTS = {
     "emergency": N_("Call or chat when you need help straight away."),

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app import i18n, overview
+from app import i18n, overview, texts
 from app.answers import Checked, check_answers
 from app.catalog import BeforeContact, Catalog, Fact, load_catalog
 from app.saved_results import Saved
@@ -150,3 +150,62 @@ def test_the_note_names_the_services_that_say_they_arrange_an_interpreter(
     note = overview.language_note(("pl",), sections, in_language)
     assert len(note) == 2 and first.name in note[1]
     assert "Polish" in note[0] or "โปแลนด์" in note[0]
+
+
+def section_of(catalog: Catalog, *groups_per_card: list[str]) -> list[overview.Section]:
+    """One section of cards, each a copy of a real provider naming only the groups given."""
+    base = next(iter(catalog.providers.values()))
+    cards = tuple(
+        overview.OptionView(
+            provider=base.model_copy(update={"id": f"card-{i}", "groups": groups}),
+            covers=(),
+            why=("",),
+            description="",
+        )
+        for i, groups in enumerate(groups_per_card)
+    )
+    return [("need", "", cards)]
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_the_group_note_names_each_group_no_card_names_then_says_she_can_still_ask(
+    catalog: Catalog, in_language: str
+) -> None:
+    sections = section_of(catalog, ["trans"], ["minors"])
+    assert overview.group_note(("men", "trans", "escort"), sections) == (
+        "None of these services says it has experience helping men.",
+        "None of these services says it knows escort work.",
+        "You can still contact them and ask if they can help you.",
+    )
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_no_group_note_when_every_group_of_hers_is_named_or_she_gave_none(
+    catalog: Catalog, in_language: str
+) -> None:
+    sections = section_of(catalog, ["men"], ["escort", "no_permit"])
+    assert overview.group_note(("men", "escort"), sections) == ()
+    assert overview.group_note((), sections) == ()
+
+
+@pytest.mark.parametrize("in_language", i18n.LANGUAGES, indirect=True)
+def test_every_group_has_its_sentence_in_every_language(catalog: Catalog, in_language: str) -> None:
+    note = overview.group_note(tuple(texts.NO_GROUP_TEXTS), section_of(catalog, []))
+    assert len(set(note)) == len(texts.NO_GROUP_TEXTS) + 1
+    if in_language != "en":
+        assert not set(note) & {*texts.NO_GROUP_TEXTS.values(), texts.GROUP_ASK_TEXT}
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_a_man_who_works_as_an_escort_without_a_place_hears_what_the_catalogue_lacks(
+    catalog: Catalog, in_language: str
+) -> None:
+    answers = check_answers(
+        [("gender", "man"), ("work_setting", "escort"), ("needs", "work")],
+        resolve_place=catalog.resolve_municipality,
+    )
+    view = overview.build(catalog=catalog, checked=answers, now=NOW)
+    named = {g for o in view.options() for g in o.provider.groups}
+    assert not {"men", "escort"} & named, "the premise: no national service names them yet"
+    assert view.group_note[-1] == "You can still contact them and ask if they can help you."
+    assert len(view.group_note) == 3

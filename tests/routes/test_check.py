@@ -331,3 +331,24 @@ class TestRightsLinks:
         for article in soup.select("article.option"):
             if article.select_one(".option__rights"):
                 assert article.select_one(".option__rights a")["href"] == "/en/rights"
+
+
+def test_her_groups_that_no_service_names_are_said_with_a_way_forward(
+    test_catalogue_client: TestClient,
+) -> None:
+    # The made-up Utrecht exit programme names men and trans people, nothing names escort work.
+    answers = {"municipality": "GM0344", "gender": "man", "work_setting": "escort"}
+    soup = parse_page(post(test_catalogue_client, "nl", answers), lang="nl")
+    note = [p.get_text() for p in soup.select(".group-note p")]
+    assert note == [
+        "Geen van deze organisaties zegt dat ze escortwerk kennen.",
+        "Je kunt wel contact met ze opnemen en vragen of ze je kunnen helpen.",
+    ]
+
+
+def test_no_group_note_when_a_service_names_each_of_her_groups(
+    test_catalogue_client: TestClient,
+) -> None:
+    answers = {"municipality": "GM0344", "gender": "man"}
+    soup = parse_page(post(test_catalogue_client, "en", answers), lang="en")
+    assert soup.select_one(".group-note") is None
