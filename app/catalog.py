@@ -209,6 +209,8 @@ class ProviderRecord(StrictModel):
     emergency: bool = False
     # Help for victims of crime, violence or trafficking: shown only when the answers call for it.
     for_victims: bool = False
+    # Its sources speak only of women (a women's house, a programme for women): not for men.
+    women_only: bool = False
     contact: Contact
     opening: Opening | None = None
     before_contact: BeforeContact | None = None
@@ -234,6 +236,8 @@ class ProviderRecord(StrictModel):
             raise ValueError("municipalities: a national service serves every municipality")
         if not self.verified and not self.note:
             raise ValueError("note: say what is unverified")
+        if self.women_only and "men" in self.groups:
+            raise ValueError("groups: a service only for women cannot name men")
         return self
 
     def is_municipal_desk(self) -> bool:
@@ -620,6 +624,7 @@ def _build(regions: list[RegionRecord], files: list[_ProviderFile], version: str
                 languages=one(p.languages),
                 emergency=p.emergency,
                 for_victims=p.for_victims,
+                women_only=p.women_only,
             )
             for p in providers
         ),

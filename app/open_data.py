@@ -78,7 +78,10 @@ def _add_provider(
             "email": p.contact.email,
             "status": "active",
             "fees_description": None if p.free is None else ("free" if p.free else "not free"),
-            "eligibility_description": ", ".join(p.groups) or None,
+            "eligibility_description": ", ".join(
+                (["women only"] if p.women_only else []) + p.groups
+            )
+            or None,
             "assured_date": p.verified_on.isoformat(),
             "application_process": p.contact.how.get(lang) if p.contact.how else None,
             "alert": None if p.verified else "unverified: " + (p.note or ""),

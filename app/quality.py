@@ -18,10 +18,12 @@ from app.matching.types import GROUPS, NATIONAL, NEEDS, Answers
 # Answers that give each profile with one chosen need. The complex and exploitation ones add a
 # need of their own (debts; safety), which the sweep then checks too. Some needs make any
 # situation complex (mental health, addiction): the sweep records the profile the matcher gave.
-SWEEP_PROFILES: dict[str, dict[str, object]] = {
+# A man is swept apart: help only for women is never offered to him, so his page can be thinner.
+SWEEP_PEOPLE: dict[str, dict[str, object]] = {
     "autonomous": {},
     "complex": {"debts_level": "problematic"},
     "exploitation": {"signals": frozenset({"earnings_taken"})},
+    "autonomous (a man)": {"gender": "man"},
 }
 
 
@@ -51,7 +53,7 @@ def sweep(catalog: Catalog) -> Sweep:
     places: list[str | None] = [None, *sorted(catalog.municipalities)]
     for place in places:
         for need in NEEDS:
-            for extra in SWEEP_PROFILES.values():
+            for extra in SWEEP_PEOPLE.values():
                 answers = Answers(municipality=place, needs=frozenset({need}), **extra)  # type: ignore[arg-type]
                 result = matching_engine.match(answers, catalog.match_catalogue)
                 out.results += 1

@@ -337,6 +337,10 @@ OPTION_REASON_TEXTS = {
         "with the exit programme."
     ),
     "national_line": N_("A national service that fits your answers."),
+    "national_for_all": N_(
+        "We found nothing that fits your answers exactly. This national service is there for "
+        "everyone."
+    ),
     "national": N_("Available everywhere in the Netherlands."),
 }
 # Sentences with parameters.

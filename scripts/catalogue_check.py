@@ -115,7 +115,8 @@ def sweep_lines(catalog: Catalog) -> tuple[list[str], list[str], list[str]]:
             out.append(f"sweep: {label}: {len(cases) - 20} more")
     summary = [
         f"sweep: {result.results} results (every municipality and none x {len(NEEDS)} needs x "
-        f"{len(quality.SWEEP_PROFILES)} profiles): {len(result.empty)} empty, "
+        f"{len(quality.SWEEP_PEOPLE)} kinds of answers: {', '.join(quality.SWEEP_PEOPLE)}): "
+        f"{len(result.empty)} empty, "
         f"{len(result.uncovered)} needs covered by nothing reachable, "
         f"{len(result.national_only)} needs covered only nationally where a place was given",
     ]
@@ -149,6 +150,8 @@ def depth_lines(catalog: Catalog) -> list[str]:
     with_desk = sum(n for n, _ in d.desks.values())
     total = sum(t for _, t in d.desks.values())
     lines += ["", f"municipalities with their own desk: {with_desk} of {total}"]
+    for_women = sorted(r for r, p in catalog.start_here.items() if catalog.providers[p].women_only)
+    lines += [f"regions whose place to start is only for women: {', '.join(for_women) or 'none'}"]
     total, known = quality.contact_fact_counts(catalog)
     lines += ["", f"before you make contact: sourced (known) of {total} records, by fact:"]
     lines += [f"  {name:<14} {n:>4} known {total - n:>4} not known" for name, n in known.items()]

@@ -132,6 +132,12 @@ def test_each_municipal_contact_becomes_a_desk_for_that_municipality_only(data_d
             'name: "112"', 'name: !!python/object:os.system "ls"', "tags", id="python object tag"
         ),
         pytest.param('name: "112"', 'name: &a "112"', "anchors and aliases", id="anchor"),
+        pytest.param(
+            'groups: ["men", "trans"]',
+            'groups: ["men", "trans"]\n    women_only: true',
+            "a service only for women cannot name men",
+            id="only for women, yet naming men",
+        ),
     ],
 )
 def test_bad_provider_records_are_refused(data_dir: Path, old: str, new: str, message: str) -> None:

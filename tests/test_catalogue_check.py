@@ -35,7 +35,8 @@ def test_the_depth_tables_and_the_sweep_are_printed() -> None:
     assert "Real regional services per region and need" in out
     assert "Real regional services per region and group" in out
     assert "municipalities with their own desk: " in out
-    assert "sweep: 12348 results" in out
+    assert "regions whose place to start is only for women: " in out
+    assert "sweep: 16464 results" in out  # (342 municipalities + none) x 12 needs x 4
     assert "records without a phone:" in out
     assert "before you make contact: sourced (known) of " in out
 

@@ -26,10 +26,11 @@ def sweep(catalog: Catalog) -> quality.Sweep:
     return quality.sweep(catalog)
 
 
-def test_the_sweep_covers_every_municipality_need_and_profile(
+def test_the_sweep_covers_every_municipality_need_and_profile_and_a_man_apart(
     catalog: Catalog, sweep: quality.Sweep
 ) -> None:
-    assert sweep.results == (len(catalog.municipalities) + 1) * len(NEEDS) * 3
+    assert sweep.results == (len(catalog.municipalities) + 1) * len(NEEDS) * 4
+    assert {"gender": "man"} in quality.SWEEP_PEOPLE.values()
 
 
 def test_no_result_for_a_chosen_place_is_empty(sweep: quality.Sweep) -> None:

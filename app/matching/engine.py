@@ -80,6 +80,12 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     # What she can be offered where she is, indexed once per place and profile. Help for
     # victims is only offered when her answers call for it.
     reach = catalogue.reach(region, municipality, profile, urgent or profile == "exploitation")
+    # A service whose sources speak only of women is never offered to a man, not even as
+    # the place to start: his region then has none, and the page says what it lacks.
+    man = answers.gender == "man"
+    start_here = reach.start_here
+    if start_here is not None and man and start_here.women_only:
+        start_here = None
     picker = _Picker(
         region=region,
         needs=needs,
@@ -87,7 +93,8 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         languages=answers.languages,
         group_bits=group_bits,
         language_bits=language_bits,
-        start_here=reach.start_here,
+        start_here=start_here,
+        man=man,
     )
 
     if urgent or profile == "exploitation":
@@ -97,10 +104,8 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         # Trafficking help: specialised providers that work on safety, hers first.
         for p in picker.ranked(reach.trafficking, for_her_only=False):
             picker.add(p, "start_here", Reason("exploitation_help"))
-    if reach.start_here is not None:
-        picker.add(
-            reach.start_here, "start_here", Reason("regional_hub", (("region", region or ""),))
-        )
+    if start_here is not None:
+        picker.add(start_here, "start_here", Reason("regional_hub", (("region", region or ""),)))
 
     regional_gaps = set()
     nothing: tuple[Candidate, ...] = ()
@@ -125,11 +130,14 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
     # A few national lines, those that fit her best: her groups and needs they serve.
     lines = [p for p in picker.ranked(reach.lines) if p.id not in picker.chosen]
     fit = {p.id: picker.fit(p) for p in lines}
-    if needs or groups:
-        lines = [p for p in lines if fit[p.id]]
-    lines.sort(key=lambda p: -fit[p.id])
-    for p in lines[:NATIONAL_LINES]:
-        picker.add(p, "national", Reason("national_line"))
+    fitting = [p for p in lines if fit[p.id]] if needs or groups else lines
+    reason = "national_line"
+    if not fitting and not picker.options:
+        # A page is never empty: when nothing fits her at all, the national lines for everyone.
+        fitting, reason = lines, "national_for_all"
+    fitting.sort(key=lambda p: -fit[p.id])
+    for p in fitting[:NATIONAL_LINES]:
+        picker.add(p, "national", Reason(reason))
 
     uncovered = tuple(n for n in needs if n not in picker.on_page)
     return MatchResult(
@@ -160,9 +168,11 @@ class _Picker:
         group_bits: int,
         language_bits: int,
         start_here: Provider | None,
+        man: bool = False,
     ) -> None:
         self.region = region
         self.start_here = start_here
+        self.man = man
         self.needs = needs
         self.groups = groups
         self.languages = languages
@@ -198,14 +208,15 @@ class _Picker:
                 e.provider,
             )
             for e in entries
-            if not for_her_only or e.open_to_all or e.group_bits & gb
+            if (not for_her_only or e.open_to_all or e.group_bits & gb)
+            and not (self.man and e.provider.women_only)
         ]
         keyed.sort(key=itemgetter(0))
         return [p for _, p in keyed]
 
     def add(self, p: Provider, section: str, first: Reason) -> bool:
-        """Add `p` unless it is already on the page; return whether it was added."""
-        if p.id in self.chosen:
+        """Add `p` unless it is already on the page or not for him; return whether it was added."""
+        if p.id in self.chosen or (self.man and p.women_only):
             return False
         self.chosen.add(p.id)
         reasons = [first]

@@ -138,6 +138,8 @@ class Provider:
     # Help for victims of crime, violence or trafficking: offered only when the answers call
     # for it (signs of exploitation, or danger now), never for a practical question.
     for_victims: bool = False
+    # Its sources speak only of women: never offered to a man.
+    women_only: bool = False
     # True when the provider serves the whole country; derived, kept because it is asked often.
     national: bool = field(init=False)
 

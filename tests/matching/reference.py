@@ -59,7 +59,11 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
             *(p for p in catalogue.providers if not p.municipalities),
             *(p for p in catalogue.providers if p.municipalities),
         ]
-        if where_she_is(p) and profile in p.profiles and (victims or not p.for_victims)
+        if where_she_is(p)
+        and profile in p.profiles
+        and (victims or not p.for_victims)
+        # What the sources describe as only for women is never offered to a man.
+        and not (answers.gender == "man" and p.women_only)
     ]
 
     if urgent or profile == "exploitation":
@@ -103,10 +107,12 @@ def match(answers: Answers, catalogue: MatchCatalogue) -> MatchResult:
         if p.kind == "national_line" and not p.emergency
         if p.id not in picker.chosen and picker.for_her(p)
     ]
-    if needs or groups:
-        lines = [p for p in lines if picker.fit(p) > 0]
-    for p in sorted(lines, key=lambda p: -picker.fit(p))[:NATIONAL_LINES]:
-        picker.add(p, "national", Reason("national_line"))
+    fitting = [p for p in lines if picker.fit(p) > 0] if needs or groups else lines
+    reason = "national_line"
+    if not fitting and not picker.options:
+        fitting, reason = lines, "national_for_all"  # a page is never empty
+    for p in sorted(fitting, key=lambda p: -picker.fit(p))[:NATIONAL_LINES]:
+        picker.add(p, "national", Reason(reason))
 
     uncovered = tuple(n for n in needs if not any(n in o.covers for o in picker.options))
     return MatchResult(

@@ -214,6 +214,53 @@ def test_help_made_for_a_group_is_offered_only_to_people_in_it() -> None:
     assert ids(trans, "need")[0] == "trans-work"
 
 
+def test_help_only_for_women_is_never_offered_to_a_man_not_even_to_start_with() -> None:
+    catalogue = MatchCatalogue(
+        providers=(
+            provider(
+                "womens-house", "exit_programme", ("north",), needs=["housing"], women_only=True
+            ),
+            provider("shelter", "regular", ("north",), needs=["housing"]),
+            provider("womens-safety", "regular", ("north",), needs=["safety"], women_only=True),
+            provider("safety-line", needs=["safety"]),
+        ),
+        municipality_region={"GM0001": "north"},
+        start_here={"north": "womens-house"},
+    )
+    needs = frozenset({"housing", "safety"})
+    for gender in ("woman", "trans_nonbinary", None):
+        others = match(Answers(municipality="GM0001", gender=gender, needs=needs), catalogue)
+        assert ids(others, "start_here") == ["womens-house"], "only a man's answer excludes it"
+        assert "womens-safety" in ids(others)
+        assert others.gaps == ()
+    man = match(Answers(municipality="GM0001", gender="man", needs=needs), catalogue)
+    assert ids(man, "start_here") == []
+    assert ids(man) == ["shelter", "safety-line"]
+    assert man.gaps == ("safety",), "for him the north has no help with safety"
+
+
+def test_a_page_is_never_empty_when_nothing_fits_the_national_lines_for_everyone_follow() -> None:
+    catalogue = MatchCatalogue(
+        providers=(
+            provider(
+                "womens-house", "exit_programme", ("north",), needs=["housing"], women_only=True
+            ),
+            provider("debt-line", needs=["debts"]),
+            provider("trans-line", needs=["work"], groups=["trans"]),
+        ),
+        municipality_region={"GM0001": "north"},
+        start_here={"north": "womens-house"},
+    )
+    man = match(
+        Answers(municipality="GM0001", gender="man", needs=frozenset({"addiction"})), catalogue
+    )
+    assert ids(man) == ["debt-line"], "not the line made for trans people"
+    assert man.options[0].reasons[0].code == "national_for_all"
+    assert man.uncovered == ("addiction",)
+    woman = match(Answers(municipality="GM0001", needs=frozenset({"addiction"})), catalogue)
+    assert ids(woman) == ["womens-house"], "her page has its place to start: no filler"
+
+
 def test_a_need_nothing_covers_is_reported_as_uncovered() -> None:
     result = match(Answers(needs=frozenset({"education", "debts"})), CATALOGUE)
     assert result.uncovered == ("education",)

@@ -69,6 +69,7 @@ def generated_catalogue(n: int, seed: int) -> MatchCatalogue:
                 languages=frozenset({"nl"}) | some(rng, LANGUAGES, 3),
                 emergency=rng.random() < 0.05,
                 for_victims=rng.random() < 0.15,
+                women_only=rng.random() < 0.1,
             )
         )
     # Each region but one starts with one of its hubs (any region may have none).
