@@ -146,6 +146,9 @@ def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
         if options:
             sections.append((name, gettext(texts.SECTION_TITLES[name]), options))
     sections = _with_opening(sections, now)
+    # "The exit programme can look for help with you" only where the page shows one.
+    has_hub = any(o.reasons[0].code == "regional_hub" for o in result.options)
+    gap_text = texts.GAP_TEXT if has_hub else texts.GAP_NO_HUB_TEXT
     return Overview(
         language_note=language_note(result.languages, sections, lang),
         group_note=group_note(result.groups, sections),
@@ -158,7 +161,7 @@ def present(result: MatchResult, catalog: Catalog, now: datetime) -> Overview:
         needs=tuple((n, gettext(texts.NEED_LABELS[n])) for n in result.needs),
         sections=tuple(sections),
         gaps=tuple(
-            gettext(texts.GAP_TEXT) % {"need": need_short(n)}
+            gettext(gap_text) % {"need": need_short(n)}
             for n in result.gaps
             if n not in result.uncovered
         )

@@ -361,6 +361,10 @@ GAP_TEXT = N_(
     "We found nothing in your region for: %(need)s. The national options can help, "
     "and the exit programme can look for help with you."
 )
+# The same, on a page without an exit programme (for a man, where it is only for women).
+GAP_NO_HUB_TEXT = N_(
+    "We found nothing in your region for: %(need)s. The national options can help."
+)
 
 NO_HELP_TEXT = N_(
     "We did not find help for: %(need)s. An exit programme or your municipality can look "

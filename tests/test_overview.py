@@ -209,3 +209,24 @@ def test_a_man_who_works_as_an_escort_without_a_place_hears_what_the_catalogue_l
     assert not {"men", "escort"} & named, "the premise: no national service names them yet"
     assert view.group_note[-1] == "You can still contact them and ask if they can help you."
     assert len(view.group_note) == 3
+
+
+@pytest.mark.parametrize("in_language", ["en"], indirect=True)
+def test_a_gap_names_the_exit_programme_only_where_the_page_shows_one(
+    catalog: Catalog, in_language: str
+) -> None:
+    hub = catalog.providers[catalog.start_here["ijsselland"]]
+    assert hub.women_only, "the premise: in IJsselland the place to start is only for women"
+
+    def gaps(gender: str) -> tuple[str, ...]:
+        answers = check_answers(
+            [("municipality", "GM0193"), ("gender", gender), ("needs", "housing")],
+            resolve_place=catalog.resolve_municipality,
+        )
+        return overview.build(catalog=catalog, checked=answers, now=NOW).gaps
+
+    assert gaps("woman") == (), (
+        "for her the women's house is in the region, and it helps with housing"
+    )
+    man = gaps("man")
+    assert man == ("We found nothing in your region for: housing. The national options can help.",)
