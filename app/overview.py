@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from babel.lists import format_list
 from markupsafe import Markup
 
 from app import opening, texts
@@ -202,11 +201,11 @@ def language_note(spoken: Sequence[str], sections: Sequence[Section], lang: str)
     if not unmatched:
         return ()
     # "or": none speaks Romanian, and none speaks Bulgarian; "and" would read as "both at once".
-    names = format_list([language_name(code, lang) for code in unmatched], style="or", locale=lang)
+    names = join([language_name(code, lang) for code in unmatched], "or")
     sentences = [gettext(texts.NO_LANGUAGE_TEXT) % {"languages": names}]
     interpreters = [p.name for p in providers if known_facts(p).get("interpreter") is True]
     if interpreters:
-        listed = format_list(interpreters, locale=lang)
+        listed = join(interpreters)
         sentences.append(gettext(texts.INTERPRETER_KNOWN_TEXT) % {"names": listed})
     else:
         sentences.append(gettext(texts.INTERPRETER_UNKNOWN_TEXT))
